@@ -1,0 +1,113 @@
+//! `MessagingBinding.*`: how a participant or conversation creator is reached on SMS, MMS or
+//! WhatsApp.
+
+use serde::ser::{Serialize, SerializeMap, Serializer};
+
+use crate::kinds::BindingType;
+
+/// The `MessagingBinding.*` parameters of conversation and participant events.
+///
+/// A group-MMS conversation created automatically sends `MessagingBinding.Address` once per
+/// address: all of them are in [`addresses`](Self::addresses).
+///
+/// ```
+/// use twilio_webhooks::{Event, PreActionEvent};
+///
+/// let body = "EventType=onConversationAdd&AccountSid=AC0123456789abcdef0123456789abcdef\
+///     &Source=API&UniqueName=u&Attributes=%7B%7D\
+///     &ChatServiceSid=IS0123456789abcdef0123456789abcdef\
+///     &MessagingServiceSid=MG0123456789abcdef0123456789abcdef&State=active\
+///     &MessagingBinding.Address=%2B15550001&MessagingBinding.Address=%2B15550002";
+/// let Event::PreAction(PreActionEvent::OnConversationAdd(event)) = Event::from_form(body.as_bytes())? else {
+///     unreachable!()
+/// };
+/// let binding = event.messaging_binding.unwrap();
+/// assert_eq!(binding.addresses, ["+15550001", "+15550002"]);
+/// assert_eq!(binding.address(), Some("+15550001"));
+/// # Ok::<(), twilio_webhooks::ParseError>(())
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct MessagingBinding {
+    /// `MessagingBinding.Address`: the participant's own address(es), in the order sent.
+    pub addresses: Vec<String>,
+    /// `MessagingBinding.ProxyAddress`: the Twilio number the participant talks to.
+    pub proxy_address: Option<String>,
+    /// `MessagingBinding.ProjectedAddress`: the Twilio number a chat participant appears as in
+    /// group MMS.
+    pub projected_address: Option<String>,
+    /// `MessagingBinding.AuthorAddress`: the author's number when a group MMS auto-creates a
+    /// conversation.
+    pub author_address: Option<String>,
+    /// `MessagingBinding.Type`: SMS, CHAT or WHATSAPP.
+    pub binding_type: Option<BindingType>,
+}
+
+impl MessagingBinding {
+    /// The prefix every binding parameter's name starts with.
+    pub const PREFIX: &'static str = "MessagingBinding.";
+
+    /// The first (usually only) `MessagingBinding.Address`.
+    pub fn address(&self) -> Option<&str> {
+        self.addresses.first().map(String::as_str)
+    }
+
+    /// Takes one parameter if it belongs to the binding; returns whether it did.
+    pub(crate) fn accept(slot: &mut Option<Self>, name: &str, value: &str) -> bool {
+        let Some(key) = name.strip_prefix(Self::PREFIX) else {
+            return false;
+        };
+        let binding = slot.get_or_insert_with(Self::default);
+        let single = match key {
+            "Address" => {
+                if !value.is_empty() {
+                    binding.addresses.push(value.to_owned());
+                }
+                return true;
+            }
+            "ProxyAddress" => &mut binding.proxy_address,
+            "ProjectedAddress" => &mut binding.projected_address,
+            "AuthorAddress" => &mut binding.author_address,
+            "Type" => {
+                if binding.binding_type.is_some() {
+                    return false;
+                }
+                let Ok(kind) = value.parse();
+                binding.binding_type = (!value.is_empty()).then_some(kind);
+                return true;
+            }
+            _ => return false,
+        };
+        if single.is_some() {
+            return false;
+        }
+        *single = (!value.is_empty()).then(|| value.to_owned());
+        true
+    }
+}
+
+/// The JSON form mirrors Twilio's REST `messaging_binding`: `address` is a string, or an array
+/// when several were sent; absent parts are left out.
+impl Serialize for MessagingBinding {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        match self.addresses.as_slice() {
+            [] => {}
+            [one] => map.serialize_entry("address", one)?,
+            many => map.serialize_entry("address", many)?,
+        }
+        if let Some(value) = &self.proxy_address {
+            map.serialize_entry("proxy_address", value)?;
+        }
+        if let Some(value) = &self.projected_address {
+            map.serialize_entry("projected_address", value)?;
+        }
+        if let Some(value) = &self.author_address {
+            map.serialize_entry("author_address", value)?;
+        }
+        if let Some(value) = &self.binding_type {
+            map.serialize_entry("type", value)?;
+        }
+        map.end()
+    }
+}

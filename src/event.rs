@@ -1,0 +1,329 @@
+//! The enums over all events, and the entry point that turns a webhook body into one.
+//!
+//! Parsing happens in two stages: read `EventType`, then build that event's struct. An `EventType`
+//! this library does not know becomes [`Event::Unknown`] with every raw parameter, never an error.
+//!
+//! ```
+//! use twilio_webhooks::{Event, PostActionEvent};
+//!
+//! let event = Event::from_form(b"EventType=onSomethingNew&AccountSid=AC1&Foo=bar")?;
+//! let Event::Unknown(unknown) = &event else { unreachable!() };
+//! assert_eq!(unknown.event_type, "onSomethingNew");
+//! assert_eq!(unknown.params.get("Foo"), Some("bar"));
+//! # Ok::<(), twilio_webhooks::ParseError>(())
+//! ```
+
+use serde::ser::{Serialize, SerializeMap, Serializer};
+
+use crate::decision::Modification;
+use crate::error::ParseError;
+use crate::events::*;
+use crate::params::Params;
+use crate::sid::{AccountSid, ConversationSid};
+
+/// What every event struct offers: its `EventType`, parsing, and the identifiers every webhook
+/// has.
+///
+/// ```
+/// use twilio_webhooks::events::OnUserAdded;
+/// use twilio_webhooks::ConversationsEvent;
+///
+/// assert_eq!(OnUserAdded::EVENT_TYPE, "onUserAdded");
+/// assert!(OnUserAdded::from_form(b"EventType=onUserAdd").is_err());
+/// ```
+pub trait ConversationsEvent:
+    Sized + Clone + std::fmt::Debug + Serialize + Send + Sync + 'static
+{
+    /// Twilio's `EventType` for this event, e.g. `onMessageAdd`.
+    const EVENT_TYPE: &'static str;
+
+    /// Parses an already-decoded parameter list.
+    ///
+    /// # Errors
+    ///
+    /// [`ParseError`] when `EventType` is missing, repeated or another event's, or a parameter
+    /// is missing or malformed.
+    fn from_params(params: &Params) -> Result<Self, ParseError>;
+
+    /// Decodes and parses a form body.
+    ///
+    /// # Errors
+    ///
+    /// As [`from_params`](Self::from_params), and [`ParseError::Form`] for a body that is not
+    /// valid form encoding.
+    fn from_form(body: &[u8]) -> Result<Self, ParseError> {
+        Self::from_params(&Params::parse(body)?)
+    }
+
+    /// The account the event belongs to.
+    fn account_sid(&self) -> &AccountSid;
+
+    /// The conversation the event is about, for events that name one.
+    fn conversation_sid(&self) -> Option<ConversationSid>;
+
+    /// How many times Twilio already tried to deliver this webhook.
+    fn retry_count(&self) -> Option<u32>;
+}
+
+/// A pre-action event: answered with a [`Decision`](crate::Decision) whose modification type
+/// says what the answer may change.
+pub trait PreActionWebhook: ConversationsEvent {
+    /// What a modification of this event may change: [`MessageModification`](crate::MessageModification),
+    /// [`ConversationModification`](crate::ConversationModification), or
+    /// [`Unmodifiable`](crate::Unmodifiable) for events that can only be accepted or rejected.
+    type Modification: Modification;
+}
+
+/// A post-action event: only acknowledged.
+pub trait PostActionWebhook: ConversationsEvent {}
+
+/// An event whose `EventType` this version of the library does not know, kept whole.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct UnknownEvent {
+    /// The `EventType` sent.
+    pub event_type: String,
+    /// Every parameter, as sent (including `EventType`).
+    pub params: Params,
+}
+
+impl Serialize for UnknownEvent {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("event_type", &self.event_type)?;
+        map.serialize_entry("params", &self.params)?;
+        map.end()
+    }
+}
+
+macro_rules! event_enums {
+    (
+        pre: [$( $pre:ident => $pre_modification:ty ),* $(,)?],
+        post: [$( $post:ident ),* $(,)?] $(,)?
+    ) => {
+        $( impl PreActionWebhook for $pre {
+            type Modification = $pre_modification;
+        } )*
+        $( impl PostActionWebhook for $post {} )*
+
+        /// Any of the ten pre-action events.
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        #[allow(clippy::large_enum_variant)]
+        pub enum PreActionEvent {
+            $(
+                #[doc = concat!("`", stringify!($pre), "`.")]
+                $pre($pre),
+            )*
+        }
+
+        /// Any of the thirteen post-action events.
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        #[allow(clippy::large_enum_variant)]
+        pub enum PostActionEvent {
+            $(
+                #[doc = concat!("`", stringify!($post), "`.")]
+                $post($post),
+            )*
+        }
+
+        impl PreActionEvent {
+            /// Every pre-action `EventType`, in Twilio's documentation order.
+            pub const EVENT_TYPES: &'static [&'static str] = &[$( $pre::EVENT_TYPE, )*];
+
+            /// This event's `EventType`.
+            pub fn event_type(&self) -> &'static str {
+                match self { $( Self::$pre(_) => $pre::EVENT_TYPE, )* }
+            }
+
+            /// The account the event belongs to.
+            pub fn account_sid(&self) -> &AccountSid {
+                match self { $( Self::$pre(event) => &event.account_sid, )* }
+            }
+
+            /// The conversation the event is about, when it names one.
+            pub fn conversation_sid(&self) -> Option<ConversationSid> {
+                match self { $( Self::$pre(event) => event.conversation_sid(), )* }
+            }
+        }
+
+        impl PostActionEvent {
+            /// Every post-action `EventType`, in Twilio's documentation order.
+            pub const EVENT_TYPES: &'static [&'static str] = &[$( $post::EVENT_TYPE, )*];
+
+            /// This event's `EventType`.
+            pub fn event_type(&self) -> &'static str {
+                match self { $( Self::$post(_) => $post::EVENT_TYPE, )* }
+            }
+
+            /// The account the event belongs to.
+            pub fn account_sid(&self) -> &AccountSid {
+                match self { $( Self::$post(event) => &event.account_sid, )* }
+            }
+
+            /// The conversation the event is about, when it names one.
+            pub fn conversation_sid(&self) -> Option<ConversationSid> {
+                match self { $( Self::$post(event) => event.conversation_sid(), )* }
+            }
+        }
+
+        impl Serialize for PreActionEvent {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self { $( Self::$pre(event) => event.serialize(serializer), )* }
+            }
+        }
+
+        impl Serialize for PostActionEvent {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self { $( Self::$post(event) => event.serialize(serializer), )* }
+            }
+        }
+
+        $(
+            impl From<$pre> for Event {
+                fn from(event: $pre) -> Self {
+                    Event::PreAction(PreActionEvent::$pre(event))
+                }
+            }
+        )*
+        $(
+            impl From<$post> for Event {
+                fn from(event: $post) -> Self {
+                    Event::PostAction(PostActionEvent::$post(event))
+                }
+            }
+        )*
+
+        impl Event {
+            /// Parses an already-decoded parameter list (the one the signature check used).
+            ///
+            /// # Errors
+            ///
+            /// [`ParseError`] when `EventType` is missing or repeated, or a parameter of a known
+            /// event is missing or malformed. An unknown `EventType` is not an error.
+            pub fn from_params(params: &Params) -> Result<Self, ParseError> {
+                let mut values = params.get_all("EventType");
+                let event_type = match (values.next(), values.next()) {
+                    (None, _) => return Err(ParseError::MissingEventType),
+                    (Some(_), Some(_)) => {
+                        return Err(ParseError::DuplicateEventType {
+                            count: params.count("EventType"),
+                        })
+                    }
+                    (Some(event_type), None) => event_type,
+                };
+                Ok(match event_type {
+                    $( _ if event_type == $pre::EVENT_TYPE => {
+                        Self::PreAction(PreActionEvent::$pre($pre::from_checked_params(params)?))
+                    } )*
+                    $( _ if event_type == $post::EVENT_TYPE => {
+                        Self::PostAction(PostActionEvent::$post($post::from_checked_params(params)?))
+                    } )*
+                    _ => Self::Unknown(UnknownEvent {
+                        event_type: event_type.to_owned(),
+                        params: params.clone(),
+                    }),
+                })
+            }
+        }
+    };
+}
+
+/// Any Conversations webhook: pre-action, post-action, or one this library does not know.
+///
+/// ```
+/// use twilio_webhooks::{Event, PreActionEvent};
+///
+/// let body = "EventType=onMessageAdd&AccountSid=AC0123456789abcdef0123456789abcdef&Source=SDK\
+///     &ConversationSid=CH0123456789abcdef0123456789abcdef&Body=hello&Author=alice&Attributes=%7B%7D";
+/// match Event::from_form(body.as_bytes())? {
+///     Event::PreAction(PreActionEvent::OnMessageAdd(message)) => assert_eq!(message.body, "hello"),
+///     other => panic!("unexpected {other:?}"),
+/// }
+/// # Ok::<(), twilio_webhooks::ParseError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Event {
+    /// Sent before a change; answered with a decision.
+    PreAction(PreActionEvent),
+    /// Sent after a change; acknowledged.
+    PostAction(PostActionEvent),
+    /// An `EventType` this library does not know.
+    Unknown(UnknownEvent),
+}
+
+impl Event {
+    /// Decodes and parses a form body.
+    ///
+    /// # Errors
+    ///
+    /// As [`Event::from_params`], and [`ParseError::Form`] for invalid form encoding.
+    pub fn from_form(body: &[u8]) -> Result<Self, ParseError> {
+        Self::from_params(&Params::parse(body)?)
+    }
+
+    /// The `EventType`.
+    pub fn event_type(&self) -> &str {
+        match self {
+            Self::PreAction(event) => event.event_type(),
+            Self::PostAction(event) => event.event_type(),
+            Self::Unknown(event) => &event.event_type,
+        }
+    }
+
+    /// The conversation the event is about, when it names one.
+    pub fn conversation_sid(&self) -> Option<ConversationSid> {
+        match self {
+            Self::PreAction(event) => event.conversation_sid(),
+            Self::PostAction(event) => event.conversation_sid(),
+            Self::Unknown(event) => event.params.get("ConversationSid")?.parse().ok(),
+        }
+    }
+
+    /// Whether Twilio waits for a decision on this event.
+    pub fn is_pre_action(&self) -> bool {
+        matches!(self, Self::PreAction(_))
+    }
+}
+
+impl Serialize for Event {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::PreAction(event) => event.serialize(serializer),
+            Self::PostAction(event) => event.serialize(serializer),
+            Self::Unknown(event) => event.serialize(serializer),
+        }
+    }
+}
+
+event_enums! {
+    pre: [
+        OnConversationAdd => crate::decision::ConversationModification,
+        OnConversationRemove => crate::decision::Unmodifiable,
+        OnConversationUpdate => crate::decision::ConversationModification,
+        OnMessageAdd => crate::decision::MessageModification,
+        OnMessageRemove => crate::decision::Unmodifiable,
+        OnMessageUpdate => crate::decision::MessageModification,
+        OnParticipantAdd => crate::decision::Unmodifiable,
+        OnParticipantRemove => crate::decision::Unmodifiable,
+        OnParticipantUpdate => crate::decision::Unmodifiable,
+        OnUserUpdate => crate::decision::Unmodifiable,
+    ],
+    post: [
+        OnConversationAdded,
+        OnConversationRemoved,
+        OnConversationUpdated,
+        OnConversationStateUpdated,
+        OnMessageAdded,
+        OnMessageUpdated,
+        OnMessageRemoved,
+        OnParticipantAdded,
+        OnParticipantUpdated,
+        OnParticipantRemoved,
+        OnDeliveryUpdated,
+        OnUserAdded,
+        OnUserUpdated,
+    ],
+}

@@ -1,0 +1,320 @@
+//! Typed Twilio SIDs: one type per resource prefix.
+//!
+//! A SID is two upper-case letters naming the resource followed by 32 hexadecimal digits. Each type
+//! here accepts only its own prefix, so a participant SID can never be passed where a conversation
+//! SID is expected. SIDs are stored inline (no allocation): cloning is a copy.
+//!
+//! ```
+//! use twilio_webhooks::sid::{ConversationSid, MessageSid};
+//!
+//! let sid: ConversationSid = "CH0123456789abcdef0123456789abcdef".parse()?;
+//! assert_eq!(sid.to_string(), "CH0123456789abcdef0123456789abcdef");
+//! assert!("IM0123456789abcdef0123456789abcdef".parse::<ConversationSid>().is_err());
+//! assert!("IM0123456789abcdef0123456789abcdef".parse::<MessageSid>().is_ok());
+//! # Ok::<(), twilio_webhooks::sid::SidError>(())
+//! ```
+
+use std::fmt;
+use std::str::FromStr;
+
+/// The number of characters in every SID: two prefix letters and 32 hex digits.
+pub const SID_LEN: usize = 34;
+
+/// Why a string is not a SID of the expected kind.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("expected {expected} (two letters and 32 hex digits), got {}", crate::error::Quoted(.got))]
+pub struct SidError {
+    /// What was expected, e.g. `a SID starting with CH`.
+    pub expected: &'static str,
+    /// The rejected input.
+    pub got: String,
+}
+
+/// What every typed SID offers, for code generic over SID kinds.
+///
+/// ```
+/// use twilio_webhooks::sid::{Sid, UserSid};
+///
+/// fn describe<S: Sid>(sid: &S) -> String {
+///     format!("{} ({})", sid.as_str(), S::PREFIX)
+/// }
+/// let user: UserSid = "US0123456789abcdef0123456789abcdef".parse().unwrap();
+/// assert_eq!(describe(&user), "US0123456789abcdef0123456789abcdef (US)");
+/// ```
+pub trait Sid: Copy + Eq + Ord + std::hash::Hash + fmt::Display + FromStr<Err = SidError> {
+    /// The two-letter prefix of this kind of SID.
+    const PREFIX: &'static str;
+
+    /// The SID as text.
+    fn as_str(&self) -> &str;
+}
+
+/// Checks the shape `XXhhhh…` (two ASCII upper-case letters, 32 hex digits) and copies it.
+fn parse_sid_bytes(s: &str, prefix: Option<&str>) -> Option<[u8; SID_LEN]> {
+    let bytes: [u8; SID_LEN] = s.as_bytes().try_into().ok()?;
+    let prefix_ok = match prefix {
+        Some(prefix) => bytes[..2] == *prefix.as_bytes(),
+        None => bytes[..2].iter().all(u8::is_ascii_uppercase),
+    };
+    (prefix_ok && bytes[2..].iter().all(u8::is_ascii_hexdigit)).then_some(bytes)
+}
+
+fn sid_str(bytes: &[u8; SID_LEN]) -> &str {
+    // Only ASCII is ever stored.
+    std::str::from_utf8(bytes).unwrap_or_default()
+}
+
+macro_rules! sids {
+    ($( $(#[$meta:meta])* $name:ident = $prefix:literal, )*) => {$(
+        $(#[$meta])*
+        ///
+        #[doc = concat!("Accepts `", $prefix, "` followed by 32 hex digits.")]
+        #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub struct $name([u8; SID_LEN]);
+
+        impl $name {
+            #[doc = concat!("The prefix of every `", stringify!($name), "`: `", $prefix, "`.")]
+            pub const PREFIX: &'static str = $prefix;
+
+            /// The SID as text.
+            pub fn as_str(&self) -> &str {
+                sid_str(&self.0)
+            }
+        }
+
+        impl Sid for $name {
+            const PREFIX: &'static str = $prefix;
+
+            fn as_str(&self) -> &str {
+                sid_str(&self.0)
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = SidError;
+
+            fn from_str(s: &str) -> Result<Self, SidError> {
+                parse_sid_bytes(s, Some($prefix)).map(Self).ok_or_else(|| SidError {
+                    expected: concat!("a SID starting with ", $prefix),
+                    got: s.to_owned(),
+                })
+            }
+        }
+
+        impl TryFrom<&str> for $name {
+            type Error = SidError;
+
+            fn try_from(s: &str) -> Result<Self, SidError> {
+                s.parse()
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, concat!(stringify!($name), "({})"), self.as_str())
+            }
+        }
+
+        impl AsRef<str> for $name {
+            fn as_ref(&self) -> &str {
+                self.as_str()
+            }
+        }
+
+        impl PartialEq<str> for $name {
+            fn eq(&self, other: &str) -> bool {
+                self.as_str() == other
+            }
+        }
+
+        impl PartialEq<&str> for $name {
+            fn eq(&self, other: &&str) -> bool {
+                self.as_str() == *other
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+                text.parse().map_err(serde::de::Error::custom)
+            }
+        }
+
+        impl crate::value::ParamValue for $name {
+            fn from_param(value: &str) -> Result<Self, crate::error::InvalidValue> {
+                value.parse().map_err(crate::error::InvalidValue::Sid)
+            }
+
+            fn serialize_value<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+    )*};
+}
+
+sids! {
+    /// An account (`AccountSid`).
+    AccountSid = "AC",
+    /// A conversation (`ConversationSid`).
+    ConversationSid = "CH",
+    /// A Conversation Service (`ChatServiceSid`).
+    ChatServiceSid = "IS",
+    /// A Messaging Service (`MessagingServiceSid`).
+    MessagingServiceSid = "MG",
+    /// A conversation message (`MessageSid`).
+    MessageSid = "IM",
+    /// A conversation participant (`ParticipantSid`).
+    ParticipantSid = "MB",
+    /// A Conversations user (`UserSid`).
+    UserSid = "US",
+    /// A role (`RoleSid`).
+    RoleSid = "RL",
+    /// A delivery receipt (`DeliveryReceiptSid`).
+    DeliveryReceiptSid = "DY",
+    /// A media item attached to a message.
+    MediaSid = "ME",
+    /// A conversation-scoped webhook.
+    WebhookSid = "WH",
+    /// A Studio flow.
+    FlowSid = "FW",
+    /// A Studio flow execution.
+    ExecutionSid = "FN",
+    /// A voice call.
+    CallSid = "CA",
+    /// A Programmable Messaging SMS message.
+    SmsMessageSid = "SM",
+    /// A Programmable Messaging MMS message.
+    MmsMessageSid = "MM",
+    /// A push credential.
+    CredentialSid = "CR",
+    /// An address configuration.
+    AddressConfigurationSid = "IG",
+    /// A Conversations binding (push registration).
+    BindingSid = "BS",
+}
+
+/// The SID of the message on the underlying channel (`ChannelMessageSid`): `SM…` for SMS, `MM…`
+/// for MMS, `WA…`/`SM…` for WhatsApp and others, so any two-letter prefix is accepted.
+///
+/// ```
+/// use twilio_webhooks::sid::ChannelMessageSid;
+///
+/// let sid: ChannelMessageSid = "SM0123456789abcdef0123456789abcdef".parse()?;
+/// assert_eq!(sid.prefix(), "SM");
+/// # Ok::<(), twilio_webhooks::sid::SidError>(())
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ChannelMessageSid([u8; SID_LEN]);
+
+impl ChannelMessageSid {
+    /// The SID as text.
+    pub fn as_str(&self) -> &str {
+        sid_str(&self.0)
+    }
+
+    /// The two-letter prefix naming the channel's resource.
+    pub fn prefix(&self) -> &str {
+        self.as_str().get(..2).unwrap_or_default()
+    }
+}
+
+impl FromStr for ChannelMessageSid {
+    type Err = SidError;
+
+    fn from_str(s: &str) -> Result<Self, SidError> {
+        parse_sid_bytes(s, None).map(Self).ok_or_else(|| SidError {
+            expected: "a channel message SID",
+            got: s.to_owned(),
+        })
+    }
+}
+
+impl fmt::Display for ChannelMessageSid {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Debug for ChannelMessageSid {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ChannelMessageSid({})", self.as_str())
+    }
+}
+
+impl serde::Serialize for ChannelMessageSid {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl crate::value::ParamValue for ChannelMessageSid {
+    fn from_param(value: &str) -> Result<Self, crate::error::InvalidValue> {
+        value.parse().map_err(crate::error::InvalidValue::Sid)
+    }
+
+    fn serialize_value<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEX: &str = "0123456789abcdef0123456789ABCDEF";
+
+    #[test]
+    fn accepts_own_prefix_only() {
+        let text = format!("CH{HEX}");
+        let sid: ConversationSid = text.parse().unwrap();
+        assert_eq!(sid.as_str(), text);
+        assert_eq!(sid, text.as_str());
+        let err = format!("MB{HEX}").parse::<ConversationSid>().unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!("expected a SID starting with CH (two letters and 32 hex digits), got \"MB{HEX}\"")
+        );
+    }
+
+    #[test]
+    fn rejects_wrong_length_and_non_hex() {
+        assert!(format!("CH{HEX}0").parse::<ConversationSid>().is_err());
+        assert!("CH0123".parse::<ConversationSid>().is_err());
+        assert!(format!("CH{}", "g".repeat(32))
+            .parse::<ConversationSid>()
+            .is_err());
+        assert!("".parse::<ConversationSid>().is_err());
+        // 34 bytes, but a multi-byte character inside.
+        assert!(format!("CHé{}", &HEX[..30]).parse::<ConversationSid>().is_err());
+    }
+
+    #[test]
+    fn serde_round_trip() {
+        let sid: UserSid = format!("US{HEX}").parse().unwrap();
+        let json = serde_json::to_string(&sid).unwrap();
+        assert_eq!(json, format!("\"US{HEX}\""));
+        assert_eq!(serde_json::from_str::<UserSid>(&json).unwrap(), sid);
+        assert!(serde_json::from_str::<UserSid>("\"RL1\"").is_err());
+    }
+
+    #[test]
+    fn channel_message_sid_accepts_any_prefix() {
+        for prefix in ["SM", "MM", "WA"] {
+            let sid: ChannelMessageSid = format!("{prefix}{HEX}").parse().unwrap();
+            assert_eq!(sid.prefix(), prefix);
+        }
+        assert!(format!("s1{HEX}").parse::<ChannelMessageSid>().is_err());
+    }
+}
