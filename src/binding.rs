@@ -53,35 +53,48 @@ impl MessagingBinding {
     }
 
     /// Takes one parameter if it belongs to the binding; returns whether it did.
+    ///
+    /// An empty value is Twilio's null: it is taken but creates no binding, so a body whose
+    /// binding parameters are all empty has no binding at all.
     pub(crate) fn accept(slot: &mut Option<Self>, name: &str, value: &str) -> bool {
         let Some(key) = name.strip_prefix(Self::PREFIX) else {
             return false;
         };
+        if key == "Address" {
+            if !value.is_empty() {
+                slot.get_or_insert_with(Self::default)
+                    .addresses
+                    .push(value.to_owned());
+            }
+            return true;
+        }
+        if !matches!(
+            key,
+            "ProxyAddress" | "ProjectedAddress" | "AuthorAddress" | "Type"
+        ) {
+            return false;
+        }
+        if value.is_empty() {
+            return true;
+        }
         let binding = slot.get_or_insert_with(Self::default);
         let single = match key {
-            "Address" => {
-                if !value.is_empty() {
-                    binding.addresses.push(value.to_owned());
-                }
-                return true;
-            }
             "ProxyAddress" => &mut binding.proxy_address,
             "ProjectedAddress" => &mut binding.projected_address,
             "AuthorAddress" => &mut binding.author_address,
-            "Type" => {
+            _ => {
                 if binding.binding_type.is_some() {
                     return false;
                 }
                 let Ok(kind) = value.parse();
-                binding.binding_type = (!value.is_empty()).then_some(kind);
+                binding.binding_type = Some(kind);
                 return true;
             }
-            _ => return false,
         };
         if single.is_some() {
             return false;
         }
-        *single = (!value.is_empty()).then(|| value.to_owned());
+        *single = Some(value.to_owned());
         true
     }
 }

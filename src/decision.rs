@@ -36,7 +36,9 @@ use crate::event::PreActionWebhook;
 ///
 /// Implemented by [`MessageModification`], [`ConversationModification`] and [`Unmodifiable`];
 /// sealed, because Twilio defines the modifiable fields.
-pub trait Modification: Serialize + Clone + std::fmt::Debug + Send + Sync + 'static + sealed::Sealed {
+pub trait Modification:
+    Serialize + Clone + std::fmt::Debug + Send + Sync + 'static + sealed::Sealed
+{
     /// Whether nothing would change (answered like an accept).
     fn is_empty(&self) -> bool;
 }

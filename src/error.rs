@@ -20,12 +20,7 @@ impl fmt::Display for Quoted<'_> {
         let mut chars = self.0.char_indices();
         match chars.nth(SHOWN_CHARS) {
             None => write!(f, "{:?}", self.0),
-            Some((cut, _)) => write!(
-                f,
-                "{:?}… ({} bytes)",
-                &self.0[..cut],
-                self.0.len()
-            ),
+            Some((cut, _)) => write!(f, "{:?}… ({} bytes)", &self.0[..cut], self.0.len()),
         }
     }
 }

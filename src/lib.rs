@@ -45,19 +45,24 @@
 
 pub mod attributes;
 pub mod binding;
+pub mod body;
 pub mod decision;
 pub mod error;
 pub mod event;
 pub mod events;
+pub mod handler;
 pub mod kinds;
 pub mod media;
 pub mod params;
+pub mod router;
 pub mod sid;
+pub mod signature;
+pub mod testing;
 mod value;
 
 pub use decision::{
-    ConversationModification, Decision, DecisionFor, MessageModification, Modification,
-    Rejection, Unmodifiable,
+    ConversationModification, Decision, DecisionFor, MessageModification, Modification, Rejection,
+    Unmodifiable,
 };
 pub use error::{InvalidValue, ParseError};
 pub use event::{
@@ -65,3 +70,79 @@ pub use event::{
     PreActionWebhook, UnknownEvent,
 };
 pub use params::{FormError, Params};
+pub use signature::{Keyring, SignatureError, ValidateSignatureLayer, Validator};
+
+/// Checks at compile time that an `async fn` is a pre-action handler, and leaves it unchanged.
+///
+/// The function takes a pre-action event, then optionally
+/// [`State<T>`](handler::State) and [`Delivery`](handler::Delivery), and returns the decision
+/// typed for its event ([`DecisionFor<E>`](DecisionFor), [`Decision<M>`](Decision), or a
+/// `Result` of either). A mistake is reported at the offending token with a message that says
+/// how to fix it. The function stays an ordinary function: register it with the router and call
+/// it directly in unit tests.
+///
+/// ```
+/// use twilio_webhooks::events::OnMessageAdd;
+/// use twilio_webhooks::{pre_action, ConversationsEvent, Decision, DecisionFor};
+///
+/// #[pre_action]
+/// async fn mask(message: OnMessageAdd) -> DecisionFor<OnMessageAdd> {
+///     if message.body.contains("heck") {
+///         Decision::modify_body(message.body.replace("heck", "****"))
+///     } else {
+///         Decision::accept()
+///     }
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), twilio_webhooks::ParseError> {
+/// let message = OnMessageAdd::from_form(
+///     b"EventType=onMessageAdd&AccountSid=AC0123456789abcdef0123456789abcdef&Source=SDK\
+///       &ConversationSid=CH0123456789abcdef0123456789abcdef&Body=what+the+heck\
+///       &Author=alice&Attributes=%7B%7D",
+/// )?;
+/// let decision = mask(message).await;
+/// assert_eq!(decision.body().as_ref(), br#"{"body":"what the ****"}"#);
+/// # Ok(())
+/// # }
+/// ```
+#[cfg(feature = "macros")]
+pub use twilio_webhooks_macros::pre_action;
+
+/// Checks at compile time that an `async fn` is a post-action handler, and leaves it unchanged.
+///
+/// The function takes a post-action event (or [`PostActionEvent`] for all of them), then
+/// optionally [`State<T>`](handler::State) and [`Delivery`](handler::Delivery), and returns `()`
+/// or `Result<(), E>`.
+///
+/// ```
+/// use std::sync::{Arc, Mutex};
+///
+/// use twilio_webhooks::events::OnUserAdded;
+/// use twilio_webhooks::handler::State;
+/// use twilio_webhooks::{post_action, ConversationsEvent};
+///
+/// #[derive(Clone, Default)]
+/// struct Seen(Arc<Mutex<Vec<String>>>);
+///
+/// #[post_action]
+/// async fn welcome(user: OnUserAdded, State(seen): State<Seen>) {
+///     seen.0.lock().unwrap().extend(user.identity);
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), twilio_webhooks::ParseError> {
+/// let user = OnUserAdded::from_form(
+///     b"EventType=onUserAdded&AccountSid=AC0123456789abcdef0123456789abcdef&Source=API\
+///       &UserSid=US0123456789abcdef0123456789abcdef&Identity=alice\
+///       &ChatServiceSid=IS0123456789abcdef0123456789abcdef&RoleSid=RL0123456789abcdef0123456789abcdef\
+///       &DateCreated=2026-11-20T10%3A00%3A00Z&Attributes=%7B%7D",
+/// )?;
+/// let seen = Seen::default();
+/// welcome(user, State(seen.clone())).await;
+/// assert_eq!(*seen.0.lock().unwrap(), ["alice"]);
+/// # Ok(())
+/// # }
+/// ```
+#[cfg(feature = "macros")]
+pub use twilio_webhooks_macros::post_action;

@@ -21,17 +21,53 @@
 use std::fmt;
 use std::ops::Range;
 
+use crate::error::Quoted;
+
 /// Why a form body could not be decoded, and where.
+///
+/// The message names the parameter (by name when the error is in its value, by position when it
+/// is in the name itself) and shows the offending text, quoted and cut to 64 characters.
+///
+/// ```
+/// use twilio_webhooks::{FormError, Params};
+///
+/// let err = Params::parse(b"EventType=onMessageAdd&Body=100%").unwrap_err();
+/// assert!(matches!(err, FormError::InvalidPercentEncoding { offset: 31, .. }));
+/// assert_eq!(
+///     err.to_string(),
+///     "form body: the value of parameter \"Body\" (#1): invalid percent-encoding \"%\" at byte 31: \
+///      `%` must be followed by two hex digits"
+/// );
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum FormError {
     /// A `%` was not followed by two hexadecimal digits.
-    #[error("form body: invalid percent-encoding at byte {offset}: `%` must be followed by two hex digits")]
+    #[error(
+        "form body: {}: invalid percent-encoding {} at byte {offset}: `%` must be followed by two hex digits",
+        Location::of(.part, .index, .name),
+        Quoted(.found)
+    )]
+    #[non_exhaustive]
     InvalidPercentEncoding {
         /// Byte offset of the `%` in the raw body.
         offset: usize,
+        /// `"name"` or `"value"`.
+        part: &'static str,
+        /// Zero-based position of the parameter in the body.
+        index: usize,
+        /// The parameter's decoded name, when the error is in its value.
+        name: Option<String>,
+        /// The `%` and up to two bytes after it, as sent.
+        found: String,
     },
     /// A name or value was not valid UTF-8 once percent-decoded.
-    #[error("form body: the {part} of parameter {index} (starting at byte {offset}) is not valid UTF-8 once decoded")]
+    #[error(
+        "form body: {}: not valid UTF-8 once decoded, got {} at byte {offset}",
+        Location::of(.part, .index, .name),
+        Quoted(.raw)
+    )]
+    #[non_exhaustive]
     InvalidUtf8 {
         /// `"name"` or `"value"`.
         part: &'static str,
@@ -39,6 +75,11 @@ pub enum FormError {
         index: usize,
         /// Byte offset in the raw body where that name or value starts.
         offset: usize,
+        /// The parameter's decoded name, when the error is in its value.
+        name: Option<String>,
+        /// The name or value as sent (still percent-encoded; raw bytes that are not UTF-8 are
+        /// replaced by U+FFFD).
+        raw: String,
     },
     /// The body is larger than this library can index (4 GiB).
     #[error("form body: {len} bytes is too large to decode")]
@@ -46,6 +87,39 @@ pub enum FormError {
         /// The body's length in bytes.
         len: usize,
     },
+}
+
+/// Where in the body a [`FormError`] is: `the value of parameter "Body" (#3)` or
+/// `the name of parameter #3`.
+struct Location<'a> {
+    part: &'a str,
+    index: usize,
+    name: Option<&'a str>,
+}
+
+impl<'a> Location<'a> {
+    fn of(part: &'a str, index: &usize, name: &'a Option<String>) -> Self {
+        Self {
+            part,
+            index: *index,
+            name: name.as_deref(),
+        }
+    }
+}
+
+impl fmt::Display for Location<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.name {
+            Some(name) => write!(
+                f,
+                "the {} of parameter {} (#{})",
+                self.part,
+                Quoted(name),
+                self.index
+            ),
+            None => write!(f, "the {} of parameter #{}", self.part, self.index),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -114,8 +188,8 @@ impl Params {
                 None => (pair, &pair[pair.len()..], pair_offset + pair.len()),
             };
             let index = entries.len();
-            let name = decode_into(&mut decoded, raw_name, pair_offset, "name", index)?;
-            let value = decode_into(&mut decoded, raw_value, value_offset, "value", index)?;
+            let name = decode_into(&mut decoded, raw_name, pair_offset, index, None)?;
+            let value = decode_into(&mut decoded, raw_value, value_offset, index, Some(name))?;
             entries.push(Entry { name, value });
         }
         // Every span was checked to be UTF-8 on its own, so the whole buffer is too.
@@ -123,6 +197,8 @@ impl Params {
             part: "name",
             index: 0,
             offset: 0,
+            name: None,
+            raw: String::new(),
         })?;
         Ok(Self { text, entries })
     }
@@ -265,13 +341,22 @@ fn hex_value(byte: u8) -> Option<u8> {
 }
 
 /// Percent-decodes `raw` onto the end of `out`, returning the span it occupies.
+///
+/// `name` is `None` while decoding the name of parameter `index`, and the span of that decoded
+/// name while decoding its value; errors use it to say where they are.
 fn decode_into(
     out: &mut Vec<u8>,
     raw: &[u8],
     raw_offset: usize,
-    part: &'static str,
     index: usize,
+    name: Option<Span>,
 ) -> Result<Span, FormError> {
+    let part = if name.is_some() { "value" } else { "name" };
+    // The name was validated as UTF-8 before its value is decoded.
+    let decoded_name = |out: &[u8]| {
+        name.and_then(|span| std::str::from_utf8(&out[span.range()]).ok())
+            .map(str::to_owned)
+    };
     let start = out.len();
     let mut i = 0;
     while i < raw.len() {
@@ -285,6 +370,11 @@ fn decode_into(
                     _ => {
                         return Err(FormError::InvalidPercentEncoding {
                             offset: raw_offset + i,
+                            part,
+                            index,
+                            name: decoded_name(out),
+                            found: String::from_utf8_lossy(&raw[i..raw.len().min(i + 3)])
+                                .into_owned(),
                         })
                     }
                 }
@@ -299,6 +389,8 @@ fn decode_into(
             part,
             index,
             offset: raw_offset,
+            name: decoded_name(out),
+            raw: String::from_utf8_lossy(raw).into_owned(),
         });
     }
     // The body length was checked to fit in u32 and decoding never grows the text.
@@ -319,7 +411,13 @@ mod tests {
         let pairs: Vec<_> = params.iter().collect();
         assert_eq!(
             pairs,
-            [("b", "2"), ("a", "x y!"), ("b", "3"), ("flag", ""), ("", "empty")]
+            [
+                ("b", "2"),
+                ("a", "x y!"),
+                ("b", "3"),
+                ("flag", ""),
+                ("", "empty")
+            ]
         );
         assert_eq!(params.count("b"), 2);
     }
@@ -328,11 +426,33 @@ mod tests {
     fn invalid_percent_encoding_reports_offset() {
         assert_eq!(
             Params::parse(b"Body=ok&Author=%G1"),
-            Err(FormError::InvalidPercentEncoding { offset: 15 })
+            Err(FormError::InvalidPercentEncoding {
+                offset: 15,
+                part: "value",
+                index: 1,
+                name: Some("Author".into()),
+                found: "%G1".into(),
+            })
         );
         assert_eq!(
             Params::parse(b"Body=%4"),
-            Err(FormError::InvalidPercentEncoding { offset: 5 })
+            Err(FormError::InvalidPercentEncoding {
+                offset: 5,
+                part: "value",
+                index: 0,
+                name: Some("Body".into()),
+                found: "%4".into(),
+            })
+        );
+        assert_eq!(
+            Params::parse(b"A=1&B%zz=2"),
+            Err(FormError::InvalidPercentEncoding {
+                offset: 5,
+                part: "name",
+                index: 1,
+                name: None,
+                found: "%zz".into(),
+            })
         );
     }
 
@@ -343,7 +463,9 @@ mod tests {
             Err(FormError::InvalidUtf8 {
                 part: "value",
                 index: 1,
-                offset: 9
+                offset: 9,
+                name: Some("Body".into()),
+                raw: "%FF%FE".into(),
             })
         );
         // Raw (not percent-encoded) bytes are checked too.

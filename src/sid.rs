@@ -284,7 +284,9 @@ mod tests {
         let err = format!("MB{HEX}").parse::<ConversationSid>().unwrap_err();
         assert_eq!(
             err.to_string(),
-            format!("expected a SID starting with CH (two letters and 32 hex digits), got \"MB{HEX}\"")
+            format!(
+                "expected a SID starting with CH (two letters and 32 hex digits), got \"MB{HEX}\""
+            )
         );
     }
 
@@ -297,7 +299,9 @@ mod tests {
             .is_err());
         assert!("".parse::<ConversationSid>().is_err());
         // 34 bytes, but a multi-byte character inside.
-        assert!(format!("CHé{}", &HEX[..30]).parse::<ConversationSid>().is_err());
+        assert!(format!("CHé{}", &HEX[..30])
+            .parse::<ConversationSid>()
+            .is_err());
     }
 
     #[test]

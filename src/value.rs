@@ -135,7 +135,8 @@ impl ParamValue for bool {
 /// seconds, `Z` or a numeric offset.
 impl ParamValue for OffsetDateTime {
     fn from_param(value: &str) -> Result<Self, InvalidValue> {
-        OffsetDateTime::parse(value, &Rfc3339).map_err(|_| InvalidValue::Timestamp(value.to_owned()))
+        OffsetDateTime::parse(value, &Rfc3339)
+            .map_err(|_| InvalidValue::Timestamp(value.to_owned()))
     }
 
     fn serialize_value<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -1,0 +1,307 @@
+//! The webhook router: validates the signature, parses the event, runs the handler registered
+//! for it and answers Twilio.
+//!
+//! ```text
+//! request -> read body (limit) -> decode form once -> X-Twilio-Signature -> EventType
+//!         -> handler (deadline, errors, panics) -> 200 {} | 200 {changes} | 4xx/5xx
+//! ```
+//!
+//! Register handlers explicitly, then turn the router into what your server runs: a tower
+//! [`Service`](tower_service::Service) ([`Webhooks::into_service`]), an axum `Router`
+//! ([`Webhooks::into_router`], with the `axum` feature), or a [`Layer`](tower_layer::Layer) that
+//! answers its path and passes every other request on ([`Webhooks::into_layer`]).
+//!
+//! ```
+//! use twilio_webhooks::events::{OnMessageAdd, OnParticipantAdded};
+//! use twilio_webhooks::router::Webhooks;
+//! use twilio_webhooks::signature::Validator;
+//! use twilio_webhooks::{Decision, DecisionFor};
+//!
+//! async fn mask(message: OnMessageAdd) -> DecisionFor<OnMessageAdd> {
+//!     Decision::modify_body(message.body.replace("heck", "****"))
+//! }
+//!
+//! async fn welcome(participant: OnParticipantAdded) {
+//!     println!("welcome {:?}", participant.identity);
+//! }
+//!
+//! let webhooks = Webhooks::new()
+//!     .validator(Validator::from_auth_tokens("your_auth_token").unwrap())
+//!     .pre_action(mask)
+//!     .post_action(welcome);
+//! assert_eq!(webhooks.filters(), ["onMessageAdd", "onParticipantAdded"]);
+//! let service = webhooks.into_service(()).unwrap();
+//! # let _ = service;
+//! ```
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use http::StatusCode;
+
+use crate::decision::Rejection;
+use crate::event::PreActionWebhook;
+use crate::handler::{PostActionHandler, PostActionInput, PreActionHandler};
+use crate::signature::Validator;
+
+#[cfg(feature = "axum")]
+mod axum_router;
+mod catch_panic;
+mod dispatch;
+mod mount;
+mod service;
+
+pub use mount::{WebhookLayer, WebhookMount};
+pub use service::WebhookService;
+
+use dispatch::Route;
+
+/// The path the router answers on unless told otherwise.
+pub const DEFAULT_PATH: &str = "/twilio/conversations";
+
+/// The pre-action deadline unless told otherwise: under Twilio's 5 s, with room for the network.
+pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(4);
+
+/// The largest body read unless told otherwise (1 MiB).
+pub const DEFAULT_BODY_LIMIT: usize = crate::body::DEFAULT_BODY_LIMIT;
+
+/// What to answer when a pre-action handler misses the deadline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DeadlineOutcome {
+    /// Answer 200 `{}` now: Twilio publishes the change unmodified (what it would do after 5 s,
+    /// minus the wait).
+    Accept,
+    /// Answer with this rejection: Twilio drops the change (fail closed, for moderation).
+    Reject(Rejection),
+}
+
+/// Why a router could not be built.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum BuildError {
+    /// Two handlers were registered for one event.
+    #[error("two handlers registered for {event_type}; register one handler per event")]
+    DuplicateHandler {
+        /// The event.
+        event_type: &'static str,
+    },
+    /// Signature validation is on but no validator (auth token) was given.
+    #[error("no auth token configured: call .validator(..) with your Twilio auth token, or .without_signature_validation() in tests")]
+    NoValidator,
+    /// The path does not start with `/`.
+    #[error("the webhook path must start with '/', got {0:?}")]
+    InvalidPath(String),
+}
+
+/// Everything the running service shares between requests.
+pub(crate) struct Shared<S> {
+    pub(crate) routes: Vec<Route<S>>,
+    pub(crate) validator: Option<Validator>,
+    pub(crate) path: String,
+    pub(crate) body_limit: usize,
+    pub(crate) deadline: Duration,
+    pub(crate) deadline_outcome: DeadlineOutcome,
+    pub(crate) error_status: StatusCode,
+}
+
+impl<S> Shared<S> {
+    pub(crate) fn route(&self, event_type: &str) -> Option<&Route<S>> {
+        self.routes
+            .iter()
+            .find(|route| route.event_type == event_type)
+    }
+}
+
+/// Signature checking: on unless explicitly turned off.
+#[derive(Debug)]
+enum SignatureCheck {
+    Unconfigured,
+    On(Validator),
+    Off,
+}
+
+/// The router builder: register handlers, configure, then build a service, router or layer.
+///
+/// `S` is the state handlers receive through [`State<S>`](crate::handler::State).
+pub struct Webhooks<S = ()> {
+    routes: Vec<Route<S>>,
+    signature: SignatureCheck,
+    path: String,
+    body_limit: usize,
+    deadline: Duration,
+    deadline_outcome: DeadlineOutcome,
+    error_status: StatusCode,
+}
+
+impl<S> std::fmt::Debug for Webhooks<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Webhooks")
+            .field("handlers", &self.filters())
+            .field("signature", &self.signature)
+            .field("path", &self.path)
+            .field("body_limit", &self.body_limit)
+            .field("deadline", &self.deadline)
+            .field("deadline_outcome", &self.deadline_outcome)
+            .field("error_status", &self.error_status)
+            .finish()
+    }
+}
+
+impl<S> Webhooks<S> {
+    /// The `EventType`s with a handler, in registration order: paste them into the Filters of
+    /// Twilio's webhook configuration so Twilio sends only these.
+    pub fn filters(&self) -> Vec<&'static str> {
+        self.routes.iter().map(|route| route.event_type).collect()
+    }
+}
+
+impl<S: Clone + Send + Sync + 'static> Default for Webhooks<S> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<S: Clone + Send + Sync + 'static> Webhooks<S> {
+    /// A router with no handlers: every event is accepted / acknowledged with 200 `{}`.
+    ///
+    /// Defaults: path [`DEFAULT_PATH`], body limit [`DEFAULT_BODY_LIMIT`], pre-action deadline
+    /// [`DEFAULT_DEADLINE`] answered with [`DeadlineOutcome::Accept`], handler errors answered
+    /// 500. A validator must be set, or signature validation turned off by name.
+    pub fn new() -> Self {
+        Self {
+            routes: Vec::new(),
+            signature: SignatureCheck::Unconfigured,
+            path: DEFAULT_PATH.to_owned(),
+            body_limit: DEFAULT_BODY_LIMIT,
+            deadline: DEFAULT_DEADLINE,
+            deadline_outcome: DeadlineOutcome::Accept,
+            error_status: StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// Registers the handler of a pre-action event (the event is the handler's first argument).
+    #[must_use]
+    pub fn pre_action<E, Args, H>(mut self, handler: H) -> Self
+    where
+        E: PreActionWebhook,
+        H: PreActionHandler<E, S, Args>,
+    {
+        self.routes.push(Route::pre_action(handler));
+        self
+    }
+
+    /// Registers the handler of a post-action event, or of all thirteen when its first argument
+    /// is [`PostActionEvent`](crate::PostActionEvent).
+    #[must_use]
+    pub fn post_action<E, Args, H>(mut self, handler: H) -> Self
+    where
+        E: PostActionInput,
+        H: PostActionHandler<E, S, Args>,
+    {
+        self.routes.extend(Route::post_action(handler));
+        self
+    }
+
+    /// Checks `X-Twilio-Signature` with this validator (auth tokens, shared keys, public URL).
+    #[must_use]
+    pub fn validator(mut self, validator: Validator) -> Self {
+        self.signature = SignatureCheck::On(validator);
+        self
+    }
+
+    /// Accepts unsigned requests. Only for tests and local experiments: anyone who can reach the
+    /// server could then forge webhooks.
+    #[must_use]
+    pub fn without_signature_validation(mut self) -> Self {
+        self.signature = SignatureCheck::Off;
+        self
+    }
+
+    /// The path to answer on (default [`DEFAULT_PATH`]); used by [`into_router`](Self::into_router)
+    /// and [`into_layer`](Self::into_layer). [`into_service`](Self::into_service) answers any path.
+    #[must_use]
+    pub fn path(mut self, path: impl Into<String>) -> Self {
+        self.path = path.into();
+        self
+    }
+
+    /// The largest body accepted, in bytes (default 1 MiB); larger requests get 413.
+    #[must_use]
+    pub fn body_limit(mut self, bytes: usize) -> Self {
+        self.body_limit = bytes;
+        self
+    }
+
+    /// How long a pre-action handler may take (default 4 s; Twilio gives up at 5 s).
+    #[must_use]
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = deadline;
+        self
+    }
+
+    /// What to answer when a pre-action handler misses the deadline (default: accept).
+    #[must_use]
+    pub fn on_deadline(mut self, outcome: DeadlineOutcome) -> Self {
+        self.deadline_outcome = outcome;
+        self
+    }
+
+    /// The status answered when a handler returns `Err` or panics (default 500, which makes
+    /// Twilio reject a pre-action change). Use 200 to fail open instead.
+    #[must_use]
+    pub fn handler_error_status(mut self, status: StatusCode) -> Self {
+        self.error_status = status;
+        self
+    }
+
+    pub(crate) fn build(self) -> Result<Shared<S>, BuildError> {
+        for (index, route) in self.routes.iter().enumerate() {
+            if self.routes[..index]
+                .iter()
+                .any(|earlier| earlier.event_type == route.event_type)
+            {
+                return Err(BuildError::DuplicateHandler {
+                    event_type: route.event_type,
+                });
+            }
+        }
+        if !self.path.starts_with('/') {
+            return Err(BuildError::InvalidPath(self.path));
+        }
+        let validator = match self.signature {
+            SignatureCheck::Unconfigured => return Err(BuildError::NoValidator),
+            SignatureCheck::On(validator) => Some(validator),
+            SignatureCheck::Off => None,
+        };
+        Ok(Shared {
+            routes: self.routes,
+            validator,
+            path: self.path,
+            body_limit: self.body_limit,
+            deadline: self.deadline,
+            deadline_outcome: self.deadline_outcome,
+            error_status: self.error_status,
+        })
+    }
+
+    /// Builds a tower `Service` answering webhooks on any path, with `state` for the handlers.
+    /// Use it with hyper directly, or anywhere a `Service<http::Request<B>>` fits.
+    ///
+    /// # Errors
+    ///
+    /// [`BuildError`] for two handlers of one event, or no validator configured.
+    pub fn into_service(self, state: S) -> Result<WebhookService<S>, BuildError> {
+        Ok(WebhookService::new(Arc::new(self.build()?), state))
+    }
+
+    /// Builds a `Layer` that answers webhooks on [`path`](Self::path) and passes every other
+    /// request to the service it wraps.
+    ///
+    /// # Errors
+    ///
+    /// As [`into_service`](Self::into_service).
+    pub fn into_layer(self, state: S) -> Result<WebhookLayer<S>, BuildError> {
+        Ok(WebhookLayer::new(self.into_service(state)?))
+    }
+}

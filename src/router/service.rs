@@ -1,0 +1,358 @@
+//! The tower `Service` that answers one webhook request.
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::Instant;
+
+use bytes::Bytes;
+use http::{header, HeaderValue, Method, Request, Response, StatusCode};
+use http_body_util::Full;
+use tracing::{field, Instrument};
+
+use super::catch_panic::CatchPanic;
+use super::dispatch::Answer;
+use super::{DeadlineOutcome, Shared};
+use crate::body::read_body;
+use crate::handler::Delivery;
+use crate::params::Params;
+
+/// The response body the router answers with.
+pub type WebhookBody = Full<Bytes>;
+
+/// The header Twilio sets to the same value on every retry of one delivery.
+const IDEMPOTENCY_TOKEN: &str = "i-twilio-idempotency-token";
+
+/// Answers webhooks: a tower `Service` over `http::Request<B>` for any body `B`.
+///
+/// Built by [`Webhooks::into_service`](super::Webhooks::into_service). Cloning is cheap.
+///
+/// ```
+/// use tower::ServiceExt;
+/// use twilio_webhooks::router::Webhooks;
+/// use twilio_webhooks::testing;
+///
+/// # tokio_test(async {
+/// let service = Webhooks::<()>::new().without_signature_validation().into_service(()).unwrap();
+/// let request = http::Request::post("http://example.com/twilio/conversations")
+///     .header("content-type", "application/x-www-form-urlencoded")
+///     .body(testing::sample_params("onUserAdded").unwrap().to_form())
+///     .unwrap();
+/// let response = service.oneshot(request).await.unwrap();
+/// assert_eq!(response.status(), 200);
+/// # });
+/// # fn tokio_test<F: std::future::Future>(f: F) -> F::Output {
+/// #     tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(f)
+/// # }
+/// ```
+pub struct WebhookService<S> {
+    shared: Arc<Shared<S>>,
+    state: S,
+}
+
+impl<S: Clone> Clone for WebhookService<S> {
+    fn clone(&self) -> Self {
+        Self {
+            shared: Arc::clone(&self.shared),
+            state: self.state.clone(),
+        }
+    }
+}
+
+impl<S> std::fmt::Debug for WebhookService<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WebhookService")
+            .field("path", &self.shared.path)
+            .field(
+                "handlers",
+                &self
+                    .shared
+                    .routes
+                    .iter()
+                    .map(|r| r.event_type)
+                    .collect::<Vec<_>>(),
+            )
+            .finish_non_exhaustive()
+    }
+}
+
+impl<S: Clone + Send + Sync + 'static> WebhookService<S> {
+    pub(crate) fn new(shared: Arc<Shared<S>>, state: S) -> Self {
+        Self { shared, state }
+    }
+
+    pub(crate) fn shared(&self) -> &Shared<S> {
+        &self.shared
+    }
+
+    pub(crate) fn state(&self) -> &S {
+        &self.state
+    }
+
+    /// The path this service answers on when mounted as a layer or router.
+    pub fn path(&self) -> &str {
+        &self.shared.path
+    }
+
+    /// The `EventType`s with a handler.
+    pub fn filters(&self) -> Vec<&'static str> {
+        self.shared
+            .routes
+            .iter()
+            .map(|route| route.event_type)
+            .collect()
+    }
+}
+
+impl<S, B> tower_service::Service<Request<B>> for WebhookService<S>
+where
+    S: Clone + Send + Sync + 'static,
+    B: http_body::Body + Send + 'static,
+    B::Data: Send,
+    B::Error: std::fmt::Display,
+{
+    type Response = Response<WebhookBody>;
+    type Error = Infallible;
+    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, Infallible>> + Send>>;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, request: Request<B>) -> Self::Future {
+        let shared = Arc::clone(&self.shared);
+        let state = self.state.clone();
+        Box::pin(async move { Ok(respond(&shared, &state, request).await) })
+    }
+}
+
+/// A plain-text error answer with a short reason.
+pub(crate) fn plain(status: StatusCode, reason: impl Into<Bytes>) -> Response<WebhookBody> {
+    let mut response = Response::new(Full::new(reason.into()));
+    *response.status_mut() = status;
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    response
+}
+
+fn answer_response(answer: Answer) -> Response<WebhookBody> {
+    let mut response = Response::new(Full::new(answer.body));
+    *response.status_mut() = answer.status;
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(answer.content_type),
+    );
+    response
+}
+
+fn is_form(headers: &http::HeaderMap) -> bool {
+    match headers.get(header::CONTENT_TYPE) {
+        // Twilio always sets it; a request without one is read as a form.
+        None => true,
+        Some(value) => value
+            .to_str()
+            .ok()
+            .and_then(|text| text.split(';').next())
+            .is_some_and(|media| {
+                media
+                    .trim()
+                    .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+            }),
+    }
+}
+
+/// Answers one request: read, validate, parse, dispatch.
+pub(crate) async fn respond<S, B>(
+    shared: &Shared<S>,
+    state: &S,
+    request: Request<B>,
+) -> Response<WebhookBody>
+where
+    S: Send + Sync + 'static,
+    B: http_body::Body + Send + 'static,
+    B::Data: Send,
+    B::Error: std::fmt::Display,
+{
+    let started = Instant::now();
+    #[allow(unused_mut)]
+    let (mut parts, body) = request.into_parts();
+    #[cfg(feature = "axum")]
+    if let Some(axum::extract::OriginalUri(uri)) = parts.extensions.get() {
+        // Nested in an axum router: Twilio signed the full path, not the nested remainder.
+        parts.uri = uri.clone();
+    }
+
+    let (params, raw_body) = match parts.method {
+        Method::POST => {
+            if !is_form(&parts.headers) {
+                return plain(
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    "expected Content-Type: application/x-www-form-urlencoded",
+                );
+            }
+            let raw_body = match read_body(body, &parts.headers, shared.body_limit).await {
+                Ok(bytes) => bytes,
+                Err(err) => return plain(err.status(), err.to_string()),
+            };
+            match Params::parse(&raw_body) {
+                Ok(params) => (params, raw_body),
+                Err(err) => return plain(StatusCode::BAD_REQUEST, err.to_string()),
+            }
+        }
+        // Twilio can be configured to send post-action webhooks as GET with a query string.
+        Method::GET => match Params::parse(parts.uri.query().unwrap_or("").as_bytes()) {
+            Ok(params) => (params, Bytes::new()),
+            Err(err) => return plain(StatusCode::BAD_REQUEST, err.to_string()),
+        },
+        _ => {
+            let mut response = plain(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "Twilio webhooks are POST (or GET) requests",
+            );
+            response
+                .headers_mut()
+                .insert(header::ALLOW, HeaderValue::from_static("POST, GET"));
+            return response;
+        }
+    };
+
+    if let Some(validator) = &shared.validator {
+        // A GET is signed over its URL alone; its query is already part of that URL.
+        let no_params = Params::default();
+        let signed_params = if parts.method == Method::GET {
+            &no_params
+        } else {
+            &params
+        };
+        if let Err(err) = validator.verify(&parts, signed_params, &raw_body) {
+            tracing::debug!(error = %err, "rejected a webhook: signature");
+            return plain(err.status(), err.to_string());
+        }
+    }
+
+    let event_type = {
+        let mut event_types = params.get_all("EventType");
+        (event_types.next(), event_types.next())
+    };
+    let event_type = match event_type {
+        (Some(event_type), None) => event_type.to_owned(),
+        (None, _) => return plain(StatusCode::BAD_REQUEST, "missing parameter EventType"),
+        (Some(_), Some(_)) => {
+            return plain(
+                StatusCode::BAD_REQUEST,
+                "parameter EventType appears more than once",
+            )
+        }
+    };
+
+    let span = tracing::debug_span!(
+        "twilio_webhook",
+        event_type = %event_type,
+        conversation_sid = field::Empty,
+        decision = field::Empty,
+        status = field::Empty,
+        elapsed_us = field::Empty,
+    );
+    let answer = dispatch(shared, state, &parts, params, &event_type)
+        .instrument(span.clone())
+        .await;
+    let response = match answer {
+        Ok(answer) => {
+            span.record("decision", answer.outcome);
+            answer_response(answer)
+        }
+        Err(response) => response,
+    };
+    span.record("status", response.status().as_u16());
+    span.record("elapsed_us", started.elapsed().as_micros() as u64);
+    span.in_scope(|| tracing::debug!("answered"));
+    response
+}
+
+/// The answer to a handler that failed or panicked; the details go to the log only.
+fn failure<S>(shared: &Shared<S>) -> Response<WebhookBody> {
+    if shared.error_status.is_success() {
+        // Failing open: answer like an accept, so Twilio goes ahead unchanged.
+        answer_response(Answer::empty_ok("error-accept"))
+    } else {
+        plain(shared.error_status, "handler failed")
+    }
+}
+
+async fn dispatch<S>(
+    shared: &Shared<S>,
+    state: &S,
+    parts: &http::request::Parts,
+    params: Params,
+    event_type: &str,
+) -> Result<Answer, Response<WebhookBody>>
+where
+    S: Send + Sync + 'static,
+{
+    let Some(route) = shared.route(event_type) else {
+        // No handler: accept (pre-action) or acknowledge (post-action and unknown events).
+        return Ok(Answer::empty_ok("none"));
+    };
+    let mut delivery = Delivery::new(params);
+    delivery.idempotency_token = parts
+        .headers
+        .get(IDEMPOTENCY_TOKEN)
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_owned);
+    let prepared = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        route.prepare(&delivery.params, &delivery, state)
+    })) {
+        Ok(Ok(prepared)) => prepared,
+        Ok(Err(err)) => return Err(plain(StatusCode::BAD_REQUEST, err.to_string())),
+        Err(payload) => {
+            let message = super::catch_panic::panic_message(payload.as_ref());
+            tracing::error!(event_type, panic = %message, "webhook handler panicked");
+            return Err(failure(shared));
+        }
+    };
+    if let Some(sid) = prepared.conversation_sid {
+        tracing::Span::current().record("conversation_sid", field::display(sid));
+    }
+    let run = CatchPanic::new(prepared.run);
+    let outcome = if route.pre_action {
+        match tokio::time::timeout(shared.deadline, run).await {
+            Ok(outcome) => outcome,
+            Err(_) => {
+                tracing::warn!(
+                    event_type,
+                    deadline_ms = shared.deadline.as_millis() as u64,
+                    "pre-action handler missed its deadline"
+                );
+                return Ok(match &shared.deadline_outcome {
+                    DeadlineOutcome::Accept => Answer::empty_ok("deadline-accept"),
+                    DeadlineOutcome::Reject(rejection) => {
+                        let mut answer = Answer::empty_ok("deadline-reject");
+                        answer.status = rejection.status();
+                        answer.body = Bytes::copy_from_slice(
+                            rejection.reason_text().unwrap_or("").as_bytes(),
+                        );
+                        answer.content_type = "text/plain; charset=utf-8";
+                        answer
+                    }
+                });
+            }
+        }
+    } else {
+        run.await
+    };
+    match outcome {
+        Ok(Ok(answer)) => Ok(answer),
+        Ok(Err(err)) => {
+            tracing::error!(event_type, error = %err, "webhook handler returned an error");
+            Err(failure(shared))
+        }
+        Err(message) => {
+            tracing::error!(event_type, panic = %message, "webhook handler panicked");
+            Err(failure(shared))
+        }
+    }
+}

@@ -1,0 +1,454 @@
+//! The secrets a signature may be made with: auth tokens and SharedKeys.
+
+use std::fmt;
+
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+
+use super::algorithm::{sign, Algorithm, SortedParams};
+use super::error::{ConfigError, SignatureError};
+use super::url::{body_sha256, port_variant};
+
+/// A signing secret. Its `Debug` output is redacted; it is never shown anywhere.
+#[derive(Clone, PartialEq, Eq)]
+struct Secret(Box<[u8]>);
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+#[derive(Clone, PartialEq, Eq)]
+struct SharedKey {
+    id: String,
+    secret: Secret,
+}
+
+impl fmt::Debug for SharedKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SharedKey")
+            .field("id", &self.id)
+            .field("secret", &self.secret)
+            .finish()
+    }
+}
+
+/// The secrets a request may be signed with.
+///
+/// - Auth tokens, tried in order, for requests without `X-Twilio-Webhooks-Signature-Settings`
+///   (HMAC-SHA1). Several tokens cover rotation (primary and secondary token) and subaccounts.
+/// - SharedKeys, by id, for requests with `X-Twilio-Webhooks-Signature-Settings:
+///   key=<id>,algorithm=<HMAC_SHA1 | HMAC_SHA256>`: checked with the key of that id only, with the
+///   algorithm the header names (`HMAC_SHA1` when it names none).
+///
+/// Secrets are redacted in `Debug` and never appear in errors.
+///
+/// ```
+/// use twilio_webhooks::signature::Keyring;
+///
+/// // From an environment-style list: primary token first.
+/// let keyring = Keyring::from_tokens("new_token, old_token")?
+///     .with_shared_key("webhooks_sharedkey_0001", "shared-secret")?;
+/// assert_eq!(keyring.auth_token_count(), 2);
+/// let shown = format!("{keyring:?}");
+/// assert!(!shown.contains("old_token") && !shown.contains("shared-secret"));
+/// assert!(shown.contains("webhooks_sharedkey_0001"));
+/// # Ok::<(), twilio_webhooks::signature::ConfigError>(())
+/// ```
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Keyring {
+    auth_tokens: Vec<Secret>,
+    shared_keys: Vec<SharedKey>,
+}
+
+impl fmt::Debug for Keyring {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Keyring")
+            .field("auth_tokens", &self.auth_tokens)
+            .field("shared_keys", &self.shared_keys)
+            .finish()
+    }
+}
+
+impl Keyring {
+    /// An empty keyring; add secrets with [`with_auth_token`](Self::with_auth_token) and
+    /// [`with_shared_key`](Self::with_shared_key). An empty keyring rejects every request with
+    /// [`SignatureError::NoKeys`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Auth tokens from a comma-separated list, as in `TWILIO_AUTH_TOKEN=primary,secondary`.
+    /// Whitespace around each token is ignored, as are empty entries.
+    ///
+    /// # Errors
+    ///
+    /// [`ConfigError::NoTokens`] when the list holds no token.
+    pub fn from_tokens(tokens: &str) -> Result<Self, ConfigError> {
+        let mut keyring = Self::new();
+        for token in tokens.split(',').map(str::trim).filter(|t| !t.is_empty()) {
+            keyring = keyring.with_auth_token(token);
+        }
+        if keyring.auth_tokens.is_empty() {
+            return Err(ConfigError::NoTokens);
+        }
+        Ok(keyring)
+    }
+
+    /// Adds an auth token, tried after the ones already added. An empty token is ignored.
+    pub fn with_auth_token(mut self, token: impl AsRef<[u8]>) -> Self {
+        let token = token.as_ref();
+        if !token.is_empty() {
+            self.auth_tokens.push(Secret(token.into()));
+        }
+        self
+    }
+
+    /// Adds a SharedKey: its id (as in the settings header's `key=`) and secret.
+    ///
+    /// # Errors
+    ///
+    /// [`ConfigError::EmptySharedKey`] when the id or the secret is empty.
+    pub fn with_shared_key(
+        mut self,
+        id: impl Into<String>,
+        secret: impl AsRef<[u8]>,
+    ) -> Result<Self, ConfigError> {
+        let id = id.into();
+        let secret = secret.as_ref();
+        if id.trim().is_empty() || secret.is_empty() {
+            return Err(ConfigError::EmptySharedKey);
+        }
+        self.shared_keys.push(SharedKey {
+            id: id.trim().to_owned(),
+            secret: Secret(secret.into()),
+        });
+        Ok(self)
+    }
+
+    /// How many auth tokens are configured.
+    pub fn auth_token_count(&self) -> usize {
+        self.auth_tokens.len()
+    }
+
+    /// The configured SharedKey ids, in the order added.
+    pub fn shared_key_ids(&self) -> impl Iterator<Item = &str> + '_ {
+        self.shared_keys.iter().map(|key| key.id.as_str())
+    }
+
+    /// Whether no secret at all is configured.
+    pub fn is_empty(&self) -> bool {
+        self.auth_tokens.is_empty() && self.shared_keys.is_empty()
+    }
+
+    /// Checks a request's signature: the one function every other entry point ends in.
+    ///
+    /// 1. Chooses the keys: the auth tokens (HMAC-SHA1) without a settings header; the SharedKey
+    ///    named by the header, with its algorithm, with one.
+    /// 2. Signs the URL as given, then its port variant (port removed, or the default port
+    ///    added), each followed by the sorted parameters (none when the URL has `bodySHA256`),
+    ///    and compares with the presented signature in constant time.
+    /// 3. With `bodySHA256` in the query, also checks the body's SHA-256 against it.
+    ///
+    /// # Errors
+    ///
+    /// See [`SignatureError`].
+    pub fn verify(&self, request: &SignedRequest<'_>) -> Result<(), SignatureError> {
+        if request.signature.is_empty() {
+            return Err(SignatureError::MissingSignature);
+        }
+        if self.is_empty() {
+            return Err(SignatureError::NoKeys);
+        }
+        let (algorithm, key_id) = match request.settings {
+            None => (Algorithm::HmacSha1, None),
+            Some(header) => parse_settings(header)?,
+        };
+        let secrets: Vec<&Secret> = match key_id {
+            None => self.auth_tokens.iter().collect(),
+            Some(id) => self
+                .shared_keys
+                .iter()
+                .filter(|key| key.id == id)
+                .map(|key| &key.secret)
+                .collect(),
+        };
+        if secrets.is_empty() {
+            return Err(match key_id {
+                None => SignatureError::NoAuthToken,
+                Some(id) => SignatureError::UnknownKeyId {
+                    key_id: id.to_owned(),
+                },
+            });
+        }
+
+        let body_hash = body_sha256(request.url);
+        let body = match (&body_hash, request.body) {
+            (Some(_), None) => return Err(SignatureError::MissingBody),
+            (_, body) => body,
+        };
+        let no_params = SortedParams::default();
+        // With bodySHA256 the signature covers the URL alone; the hash covers the body.
+        let params = if body_hash.is_some() {
+            &no_params
+        } else {
+            &request.params
+        };
+
+        let variant = port_variant(request.url);
+        let urls = [Some(request.url), variant.as_deref()];
+        let matched = urls.iter().flatten().any(|url| {
+            secrets
+                .iter()
+                .any(|secret| sign(algorithm, &secret.0, url, params).matches(request.signature))
+        });
+        if !matched {
+            return Err(SignatureError::Mismatch {
+                url: request.url.to_owned(),
+                urls: urls.iter().flatten().count(),
+                keys: secrets.len(),
+                algorithm,
+            });
+        }
+
+        if let (Some(expected), Some(body)) = (body_hash, body) {
+            let actual = lower_hex(&Sha256::digest(body));
+            if !bool::from(actual.as_bytes().ct_eq(expected.as_bytes())) {
+                return Err(SignatureError::BodyHashMismatch);
+            }
+        }
+        Ok(())
+    }
+}
+
+fn lower_hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut hex = String::with_capacity(bytes.len() * 2);
+    for byte in bytes {
+        hex.push(char::from(DIGITS[usize::from(byte >> 4)]));
+        hex.push(char::from(DIGITS[usize::from(byte & 0xf)]));
+    }
+    hex
+}
+
+/// Reads `key=<id>,algorithm=<name>`: entries separated by `,`, names and values trimmed,
+/// unknown entries ignored; the algorithm defaults to HMAC_SHA1, as in twilio-python.
+///
+/// An empty header counts as absent: auth tokens and HMAC-SHA1.
+fn parse_settings(header: &str) -> Result<(Algorithm, Option<&str>), SignatureError> {
+    if header.trim().is_empty() {
+        return Ok((Algorithm::HmacSha1, None));
+    }
+    let mut key = None;
+    let mut algorithm = None;
+    for entry in header.split(',') {
+        let Some((name, value)) = entry.split_once('=') else {
+            continue;
+        };
+        let value = value.trim();
+        if value.is_empty() {
+            continue;
+        }
+        match name.trim() {
+            "key" if key.is_none() => key = Some(value),
+            "algorithm" if algorithm.is_none() => algorithm = Some(value),
+            _ => {}
+        }
+    }
+    let Some(key) = key else {
+        return Err(SignatureError::MalformedSettings {
+            reason: "no key=<id> entry",
+        });
+    };
+    let algorithm = match algorithm {
+        None => Algorithm::HmacSha1,
+        Some(name) => name
+            .parse()
+            .map_err(|_| SignatureError::UnsupportedAlgorithm {
+                algorithm: name.to_owned(),
+            })?,
+    };
+    Ok((algorithm, Some(key)))
+}
+
+/// What a signature check reads from one request, borrowed from it.
+///
+/// For frameworks other than tower: fill it from your request and pass it to
+/// [`Keyring::verify`]. The parameters are sorted once, here (references, not copies).
+///
+/// ```
+/// use twilio_webhooks::signature::{Keyring, SignedRequest};
+///
+/// let keyring = Keyring::new().with_shared_key("webhooks_sharedkey_0001", "shared-key-secret-0001")?;
+/// let request = SignedRequest::new(
+///     "https://mycompany.com/myapp.php?foo=1&bar=2",
+///     "VtbGe89Ei7OIfHE+Mn2tynVSkuy6tQI1HI4ivgbbmO8=",
+/// )
+/// .params([
+///     ("CallSid", "CA1234567890ABCDE"),
+///     ("Caller", "+14158675309"),
+///     ("Digits", "1234"),
+///     ("From", "+14158675309"),
+///     ("To", "+18005551212"),
+/// ])
+/// .settings(Some("key=webhooks_sharedkey_0001,algorithm=HMAC_SHA256"));
+/// assert_eq!(keyring.verify(&request), Ok(()));
+/// # Ok::<(), twilio_webhooks::signature::ConfigError>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct SignedRequest<'a> {
+    url: &'a str,
+    signature: &'a str,
+    params: SortedParams<'a>,
+    body: Option<&'a [u8]>,
+    settings: Option<&'a str>,
+}
+
+impl<'a> SignedRequest<'a> {
+    /// The full URL Twilio requested and the `X-Twilio-Signature` value; no parameters, no
+    /// body, no settings header.
+    pub fn new(url: &'a str, signature: &'a str) -> Self {
+        Self {
+            url,
+            signature,
+            params: SortedParams::default(),
+            body: None,
+            settings: None,
+        }
+    }
+
+    /// The decoded form parameters (none for a GET or a JSON body), in any order.
+    pub fn params<P>(mut self, params: P) -> Self
+    where
+        P: IntoIterator<Item = (&'a str, &'a str)>,
+    {
+        self.params = SortedParams::new(params);
+        self
+    }
+
+    /// The raw body, checked against the URL's `bodySHA256` when it has one.
+    pub fn body(mut self, body: &'a [u8]) -> Self {
+        self.body = Some(body);
+        self
+    }
+
+    /// The `X-Twilio-Webhooks-Signature-Settings` header, if the request has one.
+    pub fn settings(mut self, header: Option<&'a str>) -> Self {
+        self.settings = header;
+        self
+    }
+
+    /// The URL as given.
+    pub fn url(&self) -> &'a str {
+        self.url
+    }
+
+    /// Whether form parameters were given.
+    pub fn has_params(&self) -> bool {
+        !self.params.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const URL: &str = "https://mycompany.com/myapp.php?foo=1&bar=2";
+    const SIGNATURE: &str = "RSOYDt4T1cUTdK1PDd93/VVr8B8=";
+    const PARAMS: [(&str, &str); 5] = [
+        ("CallSid", "CA1234567890ABCDE"),
+        ("Caller", "+14158675309"),
+        ("Digits", "1234"),
+        ("From", "+14158675309"),
+        ("To", "+18005551212"),
+    ];
+
+    #[test]
+    fn tokens_are_tried_in_order() {
+        let keyring = Keyring::from_tokens(" other ,, 12345 ").unwrap();
+        assert_eq!(keyring.auth_token_count(), 2);
+        let request = SignedRequest::new(URL, SIGNATURE).params(PARAMS);
+        assert_eq!(keyring.verify(&request), Ok(()));
+        assert_eq!(Keyring::from_tokens(" , "), Err(ConfigError::NoTokens));
+    }
+
+    #[test]
+    fn empty_keyring_and_missing_kinds() {
+        let request = SignedRequest::new(URL, SIGNATURE).params(PARAMS);
+        assert_eq!(Keyring::new().verify(&request), Err(SignatureError::NoKeys));
+        let shared_only = Keyring::new().with_shared_key("k", "s").unwrap();
+        assert_eq!(
+            shared_only.verify(&request),
+            Err(SignatureError::NoAuthToken)
+        );
+        let tokens = Keyring::from_tokens("12345").unwrap();
+        assert_eq!(
+            tokens.verify(
+                &request
+                    .clone()
+                    .settings(Some("key=k,algorithm=HMAC_SHA256"))
+            ),
+            Err(SignatureError::UnknownKeyId { key_id: "k".into() })
+        );
+    }
+
+    #[test]
+    fn settings_header() {
+        assert_eq!(parse_settings(" "), Ok((Algorithm::HmacSha1, None)));
+        assert_eq!(
+            parse_settings(" algorithm = hmac_sha256 , key = abc ,x=y"),
+            Ok((Algorithm::HmacSha256, Some("abc")))
+        );
+        assert_eq!(
+            parse_settings("key=abc"),
+            Ok((Algorithm::HmacSha1, Some("abc")))
+        );
+        assert!(matches!(
+            parse_settings("algorithm=HMAC_SHA256"),
+            Err(SignatureError::MalformedSettings { .. })
+        ));
+        assert_eq!(
+            parse_settings("key=abc,algorithm=HMAC_MD5"),
+            Err(SignatureError::UnsupportedAlgorithm {
+                algorithm: "HMAC_MD5".into()
+            })
+        );
+    }
+
+    #[test]
+    fn empty_signature_is_missing() {
+        let keyring = Keyring::from_tokens("12345").unwrap();
+        assert_eq!(
+            keyring.verify(&SignedRequest::new(URL, "")),
+            Err(SignatureError::MissingSignature)
+        );
+    }
+
+    #[test]
+    fn body_hash_needs_a_body() {
+        let keyring = Keyring::from_tokens("12345").unwrap();
+        let url = "https://h/x?bodySHA256=abc";
+        assert_eq!(
+            keyring.verify(&SignedRequest::new(url, SIGNATURE)),
+            Err(SignatureError::MissingBody)
+        );
+    }
+
+    #[test]
+    fn lower_hex_digits() {
+        assert_eq!(lower_hex(&[0x00, 0x9f, 0xa0, 0xff]), "009fa0ff");
+    }
+
+    #[test]
+    fn debug_is_redacted() {
+        let keyring = Keyring::from_tokens("tok-secret")
+            .unwrap()
+            .with_shared_key("id1", "shared-secret")
+            .unwrap();
+        let shown = format!("{keyring:?}");
+        assert!(!shown.contains("tok-secret"));
+        assert!(!shown.contains("shared-secret"));
+        assert!(shown.contains("id1"));
+    }
+}

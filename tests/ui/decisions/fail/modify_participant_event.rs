@@ -1,0 +1,8 @@
+// A participant event can only be accepted or rejected.
+use twilio_webhooks::events::OnParticipantAdd;
+use twilio_webhooks::{Decision, DecisionFor, MessageModification};
+
+fn main() {
+    let _decision: DecisionFor<OnParticipantAdd> =
+        Decision::modify(MessageModification::new().body("x"));
+}

@@ -1,0 +1,7 @@
+// Renaming is for conversations only.
+use twilio_webhooks::events::OnMessageUpdate;
+use twilio_webhooks::{Decision, DecisionFor};
+
+fn main() {
+    let _decision: DecisionFor<OnMessageUpdate> = Decision::rename("x");
+}

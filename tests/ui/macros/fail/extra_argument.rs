@@ -1,0 +1,21 @@
+use twilio_webhooks::events::{OnMessageAdd, OnMessageAdded};
+use twilio_webhooks::handler::{Delivery, State};
+use twilio_webhooks::{post_action, pre_action, Decision, DecisionFor};
+
+#[pre_action]
+async fn moderate(message: OnMessageAdd, headers: http::HeaderMap) -> DecisionFor<OnMessageAdd> {
+    let _ = (message, headers);
+    Decision::accept()
+}
+
+#[post_action]
+async fn archive(message: OnMessageAdded, delivery: Delivery, state: State<()>, again: Delivery) {
+    let _ = (message, delivery, state, again);
+}
+
+#[post_action]
+async fn backwards(state: State<()>, message: OnMessageAdded) {
+    let _ = (message, state);
+}
+
+fn main() {}

@@ -1,0 +1,10 @@
+use twilio_webhooks::events::OnConversationUpdate;
+use twilio_webhooks::{pre_action, Decision, MessageModification};
+
+#[pre_action]
+async fn mask(conversation: OnConversationUpdate) -> Decision<MessageModification> {
+    let _ = conversation;
+    Decision::modify_body("****")
+}
+
+fn main() {}

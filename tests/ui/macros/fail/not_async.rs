@@ -1,0 +1,10 @@
+use twilio_webhooks::events::OnMessageAdd;
+use twilio_webhooks::{pre_action, Decision, DecisionFor};
+
+#[pre_action]
+fn moderate(message: OnMessageAdd) -> DecisionFor<OnMessageAdd> {
+    let _ = message;
+    Decision::accept()
+}
+
+fn main() {}

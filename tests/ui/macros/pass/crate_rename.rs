@@ -1,0 +1,23 @@
+// `crate = "path"` for a renamed dependency.
+#![deny(warnings)]
+
+extern crate twilio_webhooks as tw;
+
+mod inner {
+    #[tw::pre_action(crate = "tw")]
+    pub async fn moderate(
+        message: tw::events::OnMessageAdd,
+    ) -> tw::DecisionFor<tw::events::OnMessageAdd> {
+        let _ = message;
+        tw::Decision::accept()
+    }
+
+    #[tw::post_action(crate = "::tw")]
+    pub async fn archive(message: tw::events::OnMessageAdded) {
+        let _ = message;
+    }
+}
+
+fn main() {
+    let _ = (inner::moderate, inner::archive);
+}
