@@ -2,10 +2,19 @@
 //!
 //! Twilio POSTs a form-encoded webhook to your server before (pre-action) and after
 //! (post-action) messages, conversations, participants and users change. This crate turns such a
-//! body into a typed event, and a typed decision into the answer Twilio expects.
+//! body into a typed event, checks that Twilio sent it, runs your handler and turns its typed
+//! decision into the answer Twilio expects.
 //!
 //! # A tour
 //!
+//! - [`router::Webhooks`]: register `async fn` handlers ([`handler`]), then serve them as an
+//!   axum `Router<S>`, a tower `Service` or a tower `Layer`. Signature checked, body limited,
+//!   pre-action deadline, errors and panics answered, one tracing span per webhook.
+//! - [`pre_action`] / [`post_action`] (feature `macros`): compile-time checks of handlers with
+//!   errors at the offending token; the function stays as written.
+//! - [`signature`]: `X-Twilio-Signature` as Twilio's helper libraries compute it: a
+//!   [`Validator`] (keyring of auth tokens and shared keys, public URL behind proxies), the
+//!   [`ValidateSignatureLayer`] middleware for any handler, and plain functions.
 //! - [`Params`]: the body decoded once; the signature check and the parser share it.
 //! - [`Event`], [`PreActionEvent`], [`PostActionEvent`]: the 23 events, one struct each in
 //!   [`events`], with typed [`sid`]s, timestamps, [`attributes`], [`media`] and
@@ -13,8 +22,35 @@
 //! - [`Decision`]: accept, modify or reject a pre-action event; what may be modified is checked
 //!   at compile time ([`MessageModification`], [`ConversationModification`], [`Unmodifiable`]).
 //! - [`ParseError`]: what was wrong, in which event and parameter.
+//! - [`testing`]: realistic sample events and signed requests for your own tests.
 //!
-//! # Example
+//! # Serving
+//!
+//! ```no_run
+//! use twilio_webhooks::events::OnMessageAdd;
+//! use twilio_webhooks::router::Webhooks;
+//! use twilio_webhooks::{pre_action, Decision, DecisionFor, Validator};
+//!
+//! #[pre_action]
+//! async fn moderate(message: OnMessageAdd) -> DecisionFor<OnMessageAdd> {
+//!     match message.body.contains("heck") {
+//!         true => Decision::modify_body(message.body.replace("heck", "****")),
+//!         false => Decision::accept(),
+//!     }
+//! }
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let app = Webhooks::new()
+//!     .validator(Validator::from_env()?) // TWILIO_AUTH_TOKEN, PUBLIC_URL
+//!     .pre_action(moderate)
+//!     .into_router()?; // POST /twilio/conversations
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:3000").await?;
+//! axum::serve(listener, app).await?;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Parsing and deciding by hand
 //!
 //! ```
 //! use twilio_webhooks::{Decision, DecisionFor, Event, PreActionEvent};
