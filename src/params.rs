@@ -174,33 +174,11 @@ impl Params {
         if u32::try_from(body.len()).is_err() {
             return Err(FormError::TooLarge { len: body.len() });
         }
-        let mut decoded: Vec<u8> = Vec::with_capacity(body.len());
-        let mut entries = Vec::with_capacity(body.iter().filter(|&&b| b == b'&').count() + 1);
-        let mut offset = 0;
-        for pair in body.split(|&b| b == b'&') {
-            let pair_offset = offset;
-            offset += pair.len() + 1;
-            if pair.is_empty() {
-                continue;
-            }
-            let (raw_name, raw_value, value_offset) = match pair.iter().position(|&b| b == b'=') {
-                Some(eq) => (&pair[..eq], &pair[eq + 1..], pair_offset + eq + 1),
-                None => (pair, &pair[pair.len()..], pair_offset + pair.len()),
-            };
-            let index = entries.len();
-            let name = decode_into(&mut decoded, raw_name, pair_offset, index, None)?;
-            let value = decode_into(&mut decoded, raw_value, value_offset, index, Some(name))?;
-            entries.push(Entry { name, value });
+        match decode_fast(body) {
+            Some(params) => Ok(params),
+            // Something is wrong: decode again, slowly, to say what and where.
+            None => decode_strict(body),
         }
-        // Every span was checked to be UTF-8 on its own, so the whole buffer is too.
-        let text = String::from_utf8(decoded).map_err(|_| FormError::InvalidUtf8 {
-            part: "name",
-            index: 0,
-            offset: 0,
-            name: None,
-            raw: String::new(),
-        })?;
-        Ok(Self { text, entries })
     }
 
     /// Builds a parameter list from decoded name/value pairs, in the given order.
@@ -265,10 +243,11 @@ impl Params {
     }
 
     /// All parameters as `(name, value)`, in the order sent.
-    pub fn iter(&self) -> impl ExactSizeIterator<Item = (&str, &str)> + '_ {
-        self.entries
-            .iter()
-            .map(|e| (self.str(e.name), self.str(e.value)))
+    pub fn iter(&self) -> Iter<'_> {
+        Iter {
+            params: self,
+            entries: self.entries.iter(),
+        }
     }
 
     /// The number of parameters, repeated names counted each time.
@@ -324,11 +303,225 @@ impl serde::Serialize for Params {
 
 impl<'a> IntoIterator for &'a Params {
     type Item = (&'a str, &'a str);
-    type IntoIter = Box<dyn Iterator<Item = (&'a str, &'a str)> + 'a>;
+    type IntoIter = Iter<'a>;
 
     fn into_iter(self) -> Self::IntoIter {
-        Box::new(self.iter())
+        self.iter()
     }
+}
+
+/// The parameters of a [`Params`] as `(name, value)`, in the order sent: [`Params::iter`].
+#[derive(Debug, Clone)]
+pub struct Iter<'a> {
+    params: &'a Params,
+    entries: std::slice::Iter<'a, Entry>,
+}
+
+impl<'a> Iterator for Iter<'a> {
+    type Item = (&'a str, &'a str);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let entry = self.entries.next()?;
+        Some((self.params.str(entry.name), self.params.str(entry.value)))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.entries.size_hint()
+    }
+}
+
+impl ExactSizeIterator for Iter<'_> {}
+
+impl DoubleEndedIterator for Iter<'_> {
+    fn next_back(&mut self) -> Option<Self::Item> {
+        let entry = self.entries.next_back()?;
+        Some((self.params.str(entry.name), self.params.str(entry.value)))
+    }
+}
+
+/// The value of each byte as a hex digit, or `INVALID`.
+const HEX: [u8; 256] = {
+    let mut table = [INVALID; 256];
+    let mut i = 0;
+    while i < 10 {
+        table[b'0' as usize + i] = i as u8;
+        i += 1;
+    }
+    let mut i = 0;
+    while i < 6 {
+        table[b'a' as usize + i] = 10 + i as u8;
+        table[b'A' as usize + i] = 10 + i as u8;
+        i += 1;
+    }
+    table
+};
+const INVALID: u8 = 0xff;
+
+/// Decodes a well-formed body in one pass over its bytes, into one buffer, validating UTF-8 once
+/// at the end; `None` at the first problem (then [`decode_strict`] says what it is).
+///
+/// The buffer is the body's length (decoding never grows text) and is written by index. Values
+/// (the bulk of a body) are copied eight bytes at a time up to the next `%` or `&`, with `+`
+/// turned into spaces on the way. Every name and value must be valid UTF-8 on its own: with the
+/// whole buffer valid, that is every span boundary falling on a character boundary.
+fn decode_fast(body: &[u8]) -> Option<Params> {
+    let mut out = vec![0u8; body.len()];
+    let mut entries = Vec::with_capacity(count_ampersands(body) + 1);
+    // `to_u32` cannot saturate: the body length was checked to fit in u32.
+    let to_u32 = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    let mut written = 0;
+    let mut i = 0;
+    loop {
+        let pair_start = i;
+        let name_start = written;
+        // The name: up to the first `=` or `&`.
+        let mut has_value = false;
+        while let Some(&byte) = body.get(i) {
+            match byte {
+                b'=' => {
+                    has_value = true;
+                    i += 1;
+                    break;
+                }
+                b'&' => break,
+                _ => {
+                    let (decoded, used) = decode_byte(body, i)?;
+                    out[written] = decoded;
+                    written += 1;
+                    i += used;
+                }
+            }
+        }
+        let name_end = written;
+        // The value: up to the next `&`.
+        while has_value {
+            // Whole words up to the next `%` or `&`. The whole word is written (`written <= i`,
+            // so it fits); bytes past the stop are written over later.
+            while let Some(chunk) = body.get(i..i + 8) {
+                let word = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+                let stops = first_byte_equal(word, b'%') | first_byte_equal(word, b'&');
+                // `+` becomes a space: 0x2B ^ 0x0B = 0x20.
+                let word = word ^ ((bytes_equal(word, b'+') >> 7) * u64::from(b'+' ^ b' '));
+                out[written..written + 8].copy_from_slice(&word.to_le_bytes());
+                let plain = (stops.trailing_zeros() / 8) as usize;
+                written += plain;
+                i += plain;
+                if plain < 8 {
+                    break;
+                }
+            }
+            match body.get(i) {
+                None | Some(b'&') => break,
+                Some(_) => {
+                    let (decoded, used) = decode_byte(body, i)?;
+                    out[written] = decoded;
+                    written += 1;
+                    i += used;
+                }
+            }
+        }
+        if i > pair_start {
+            entries.push(Entry {
+                name: Span {
+                    start: to_u32(name_start),
+                    end: to_u32(name_end),
+                },
+                value: Span {
+                    start: to_u32(name_end),
+                    end: to_u32(written),
+                },
+            });
+        }
+        if i >= body.len() {
+            break;
+        }
+        i += 1; // the `&`
+    }
+    out.truncate(written);
+    let text = String::from_utf8(out).ok()?;
+    let boundaries_ok = entries.iter().all(|entry| {
+        text.is_char_boundary(entry.name.start as usize)
+            && text.is_char_boundary(entry.name.end as usize)
+            && text.is_char_boundary(entry.value.end as usize)
+    });
+    boundaries_ok.then_some(Params { text, entries })
+}
+
+/// The byte that the text at `body[i]` (not `&`, nor the `=` ending a name) decodes to, and how
+/// many bytes it took; `None` for a `%` without two hex digits.
+fn decode_byte(body: &[u8], i: usize) -> Option<(u8, usize)> {
+    match body[i] {
+        b'%' => {
+            let high = HEX[usize::from(*body.get(i + 1)?)];
+            let low = HEX[usize::from(*body.get(i + 2)?)];
+            if high == INVALID || low == INVALID {
+                return None;
+            }
+            Some((high << 4 | low, 3))
+        }
+        b'+' => Some((b' ', 1)),
+        byte => Some((byte, 1)),
+    }
+}
+
+/// A word whose lowest set bit is the high bit of the first byte of `word` equal to `byte`
+/// (higher bits may be wrong: a borrow only travels upwards); zero when no byte is.
+const fn first_byte_equal(word: u64, byte: u8) -> u64 {
+    let zero_where_equal = word ^ (0x0101_0101_0101_0101 * byte as u64);
+    zero_where_equal.wrapping_sub(0x0101_0101_0101_0101) & !zero_where_equal & 0x8080_8080_8080_8080
+}
+
+/// The high bit of each byte of `word` that equals `byte`, exactly (no false positives).
+const fn bytes_equal(word: u64, byte: u8) -> u64 {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    let zero_where_equal = word ^ (0x0101_0101_0101_0101 * byte as u64);
+    // Bit 7 of a byte of `low` is set when its low seven bits are not all zero; adding 0x7f to
+    // seven bits never carries into the next byte.
+    let low = (zero_where_equal & LOW7) + LOW7;
+    !(low | zero_where_equal | LOW7)
+}
+
+/// How many `&` the body holds (the number of pairs, less one), counted in blocks that
+/// vectorize.
+fn count_ampersands(body: &[u8]) -> usize {
+    body.chunks(255)
+        .map(|block| {
+            let count = block.iter().fold(0u8, |n, &b| n + u8::from(b == b'&'));
+            usize::from(count)
+        })
+        .sum()
+}
+
+/// Decodes part by part, checking each name and value as it goes, so that the first problem
+/// is reported with its parameter and offset.
+fn decode_strict(body: &[u8]) -> Result<Params, FormError> {
+    let mut decoded: Vec<u8> = Vec::with_capacity(body.len());
+    let mut entries = Vec::new();
+    let mut offset = 0;
+    for pair in body.split(|&b| b == b'&') {
+        let pair_offset = offset;
+        offset += pair.len() + 1;
+        if pair.is_empty() {
+            continue;
+        }
+        let (raw_name, raw_value, value_offset) = match pair.iter().position(|&b| b == b'=') {
+            Some(eq) => (&pair[..eq], &pair[eq + 1..], pair_offset + eq + 1),
+            None => (pair, &pair[pair.len()..], pair_offset + pair.len()),
+        };
+        let index = entries.len();
+        let name = decode_into(&mut decoded, raw_name, pair_offset, index, None)?;
+        let value = decode_into(&mut decoded, raw_value, value_offset, index, Some(name))?;
+        entries.push(Entry { name, value });
+    }
+    // Every span was checked to be UTF-8 on its own, so the whole buffer is too.
+    let text = String::from_utf8(decoded).map_err(|_| FormError::InvalidUtf8 {
+        part: "name",
+        index: 0,
+        offset: 0,
+        name: None,
+        raw: String::new(),
+    })?;
+    Ok(Params { text, entries })
 }
 
 fn hex_value(byte: u8) -> Option<u8> {
@@ -478,6 +671,61 @@ mod tests {
     #[test]
     fn multibyte_characters_split_across_name_and_value_are_rejected() {
         assert!(Params::parse(b"a%C3=%A9").is_err());
+    }
+
+    #[test]
+    fn byte_masks_are_exact() {
+        let word = u64::from_le_bytes(*b"a+b%+&=+");
+        assert_eq!(bytes_equal(word, b'+'), 0x8000_0080_0000_8000);
+        assert_eq!(bytes_equal(word, b'%'), 0x0000_0000_8000_0000);
+        assert_eq!(bytes_equal(u64::from_le_bytes(*b"\x01\x00\x80\xff+\xab\x2a\x2c"), b'+'), 0x80 << 32);
+        assert_eq!(count_ampersands(&[b'&'; 300]), 300);
+        let first = |text: &[u8; 8], byte| first_byte_equal(u64::from_le_bytes(*text), byte).trailing_zeros() / 8;
+        assert_eq!(first(b"ab%c%%%d", b'%'), 2);
+        assert_eq!(first(b"\x00\x01&&&&&&", b'&'), 2);
+        assert_eq!(first(b"abcdefgh", b'%'), 8);
+        assert_eq!(first(b"abcdefg%", b'%'), 7);
+    }
+
+    #[test]
+    fn fast_and_strict_decoding_agree() {
+        let bodies: [&[u8]; 12] = [
+            b"",
+            b"&&&",
+            b"a",
+            b"=",
+            b"a==b&c=d=e",
+            b"b=2&a=x+y%21&b=3&flag&&=empty",
+            b"n%C3%A9=caf%c3%a9",
+            b"a%C3=%A9",
+            b"A=1&Body=%FF%FE",
+            b"Body=100%",
+            b"Body=%4",
+            b"x=%e2%98%83&y=\xe2\x98\x83",
+        ];
+        for body in bodies {
+            match (decode_fast(body), decode_strict(body)) {
+                (Some(fast), Ok(strict)) => assert_eq!(fast, strict, "{body:?}"),
+                (None, Err(_)) => {}
+                (fast, strict) => panic!("{body:?}: fast {fast:?}, strict {strict:?}"),
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn fast_decoding_agrees_with_strict(
+            body in proptest::collection::vec(
+                proptest::sample::select(&b"aaaaaab=&++%%0fFgG\xc3\xa9\xe2\x98\x83\xff"[..]),
+                0..80,
+            )
+        ) {
+            match (decode_fast(&body), decode_strict(&body)) {
+                (Some(fast), Ok(strict)) => proptest::prop_assert_eq!(fast, strict),
+                (None, Err(_)) => {}
+                (fast, strict) => proptest::prop_assert!(false, "fast {:?}, strict {:?}", fast, strict),
+            }
+        }
     }
 
     #[test]

@@ -3,8 +3,15 @@
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
 
-use twilio_webhooks::signature::Validator;
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::service::TowerToHyperService;
+use tokio::sync::Semaphore;
+
+use twilio_webhooks::signature::{ConfigError, Validator};
 
 /// The port when `PORT` is unset.
 pub const DEFAULT_PORT: u16 = 3000;
@@ -22,7 +29,15 @@ pub fn init_tracing() {
 /// The signature validator from `TWILIO_AUTH_TOKEN` (required) and `PUBLIC_URL` (optional), or
 /// the message to print when they are missing or invalid.
 pub fn validator_from_env() -> Result<Validator, String> {
-    Validator::from_env().map_err(|err| err.to_string())
+    Validator::from_env().map_err(|err| match err {
+        ConfigError::MissingEnv { .. } | ConfigError::NoTokens => format!(
+            "TWILIO_AUTH_TOKEN must hold your Twilio auth token (several separated by commas): {err}"
+        ),
+        ConfigError::InvalidPublicUrl { .. } => format!(
+            "PUBLIC_URL must be the base URL Twilio is configured with, like https://hooks.example.com: {err}"
+        ),
+        _ => err.to_string(),
+    })
 }
 
 /// `127.0.0.1:$PORT`.
@@ -37,7 +52,16 @@ pub fn listen_address() -> Result<SocketAddr, String> {
     Ok(SocketAddr::from(([127, 0, 0, 1], port)))
 }
 
+/// How long a client may take to send its request headers before the connection is dropped.
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The most connections served at once; more wait in the listen queue.
+pub const MAX_CONNECTIONS: usize = 4096;
+
 /// Serves `app` until Ctrl-C, printing where; a setup error is printed and exits with 1.
+///
+/// Connections are HTTP/1.1 with a header read timeout, so a client that never finishes its
+/// headers cannot hold a connection; the router itself limits how long a body may take.
 pub async fn serve(name: &str, app: axum::Router, filters: &[&str]) -> ExitCode {
     let address = match listen_address() {
         Ok(address) => address,
@@ -51,15 +75,36 @@ pub async fn serve(name: &str, app: axum::Router, filters: &[&str]) -> ExitCode 
     if !filters.is_empty() {
         eprintln!("{name}: Twilio webhook filters: {}", filters.join(", "));
     }
-    let shutdown = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    match axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
-    {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) => fail(&format!("server error: {err}")),
+    let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+    let shutdown = tokio::signal::ctrl_c();
+    tokio::pin!(shutdown);
+    loop {
+        let Ok(slot) = Arc::clone(&slots).acquire_owned().await else {
+            return ExitCode::SUCCESS;
+        };
+        let (stream, _) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(connection) => connection,
+                Err(err) => {
+                    // Out of file descriptors and the like: back off instead of spinning.
+                    tracing::warn!(error = %err, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            _ = &mut shutdown => return ExitCode::SUCCESS,
+        };
+        let service = TowerToHyperService::new(app.clone());
+        tokio::spawn(async move {
+            let connection = http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(HEADER_READ_TIMEOUT)
+                .serve_connection(TokioIo::new(stream), service);
+            if let Err(err) = connection.await {
+                tracing::debug!(error = %err, "connection ended with an error");
+            }
+            drop(slot);
+        });
     }
 }
 

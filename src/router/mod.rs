@@ -59,6 +59,9 @@ use dispatch::Route;
 /// The path the router answers on unless told otherwise.
 pub const DEFAULT_PATH: &str = "/twilio/conversations";
 
+/// How long a body may take to arrive unless told otherwise.
+pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// The pre-action deadline unless told otherwise: under Twilio's 5 s, with room for the network.
 pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(4);
 
@@ -100,6 +103,7 @@ pub(crate) struct Shared<S> {
     pub(crate) validator: Option<Validator>,
     pub(crate) path: String,
     pub(crate) body_limit: usize,
+    pub(crate) body_timeout: Duration,
     pub(crate) deadline: Duration,
     pub(crate) deadline_outcome: DeadlineOutcome,
     pub(crate) error_status: StatusCode,
@@ -129,6 +133,7 @@ pub struct Webhooks<S = ()> {
     signature: SignatureCheck,
     path: String,
     body_limit: usize,
+    body_timeout: Duration,
     deadline: Duration,
     deadline_outcome: DeadlineOutcome,
     error_status: StatusCode,
@@ -141,6 +146,7 @@ impl<S> std::fmt::Debug for Webhooks<S> {
             .field("signature", &self.signature)
             .field("path", &self.path)
             .field("body_limit", &self.body_limit)
+            .field("body_timeout", &self.body_timeout)
             .field("deadline", &self.deadline)
             .field("deadline_outcome", &self.deadline_outcome)
             .field("error_status", &self.error_status)
@@ -165,7 +171,8 @@ impl<S: Clone + Send + Sync + 'static> Default for Webhooks<S> {
 impl<S: Clone + Send + Sync + 'static> Webhooks<S> {
     /// A router with no handlers: every event is accepted / acknowledged with 200 `{}`.
     ///
-    /// Defaults: path [`DEFAULT_PATH`], body limit [`DEFAULT_BODY_LIMIT`], pre-action deadline
+    /// Defaults: path [`DEFAULT_PATH`], body limit [`DEFAULT_BODY_LIMIT`] read within
+    /// [`DEFAULT_BODY_TIMEOUT`], pre-action deadline
     /// [`DEFAULT_DEADLINE`] answered with [`DeadlineOutcome::Accept`], handler errors answered
     /// 500. A validator must be set, or signature validation turned off by name.
     pub fn new() -> Self {
@@ -174,6 +181,7 @@ impl<S: Clone + Send + Sync + 'static> Webhooks<S> {
             signature: SignatureCheck::Unconfigured,
             path: DEFAULT_PATH.to_owned(),
             body_limit: DEFAULT_BODY_LIMIT,
+            body_timeout: DEFAULT_BODY_TIMEOUT,
             deadline: DEFAULT_DEADLINE,
             deadline_outcome: DeadlineOutcome::Accept,
             error_status: StatusCode::INTERNAL_SERVER_ERROR,
@@ -233,6 +241,14 @@ impl<S: Clone + Send + Sync + 'static> Webhooks<S> {
         self
     }
 
+    /// How long the whole body may take to arrive (default 10 s); a slower body gets 408, so a
+    /// client trickling bytes cannot hold the request open.
+    #[must_use]
+    pub fn body_timeout(mut self, timeout: Duration) -> Self {
+        self.body_timeout = timeout;
+        self
+    }
+
     /// How long a pre-action handler may take (default 4 s; Twilio gives up at 5 s).
     #[must_use]
     pub fn deadline(mut self, deadline: Duration) -> Self {
@@ -279,6 +295,7 @@ impl<S: Clone + Send + Sync + 'static> Webhooks<S> {
             validator,
             path: self.path,
             body_limit: self.body_limit,
+            body_timeout: self.body_timeout,
             deadline: self.deadline,
             deadline_outcome: self.deadline_outcome,
             error_status: self.error_status,

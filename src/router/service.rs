@@ -194,9 +194,19 @@ where
                     "expected Content-Type: application/x-www-form-urlencoded",
                 );
             }
-            let raw_body = match read_body(body, &parts.headers, shared.body_limit).await {
-                Ok(bytes) => bytes,
-                Err(err) => return plain(err.status(), err.to_string()),
+            let reading = read_body(body, &parts.headers, shared.body_limit);
+            let raw_body = match tokio::time::timeout(shared.body_timeout, reading).await {
+                Ok(Ok(bytes)) => bytes,
+                Ok(Err(err)) => return plain(err.status(), err.to_string()),
+                Err(_) => {
+                    return plain(
+                        StatusCode::REQUEST_TIMEOUT,
+                        format!(
+                            "the request body did not arrive within {} ms",
+                            shared.body_timeout.as_millis()
+                        ),
+                    )
+                }
             };
             match Params::parse(&raw_body) {
                 Ok(params) => (params, raw_body),
@@ -239,7 +249,7 @@ where
         (event_types.next(), event_types.next())
     };
     let event_type = match event_type {
-        (Some(event_type), None) => event_type.to_owned(),
+        (Some(event_type), None) => event_type,
         (None, _) => return plain(StatusCode::BAD_REQUEST, "missing parameter EventType"),
         (Some(_), Some(_)) => {
             return plain(
@@ -257,7 +267,9 @@ where
         status = field::Empty,
         elapsed_us = field::Empty,
     );
-    let answer = dispatch(shared, state, &parts, params, &event_type)
+    // Found before `params` moves into the delivery, so `event_type` need not be copied.
+    let route = shared.route(event_type);
+    let answer = dispatch(shared, state, &parts, params, route)
         .instrument(span.clone())
         .await;
     let response = match answer {
@@ -288,15 +300,16 @@ async fn dispatch<S>(
     state: &S,
     parts: &http::request::Parts,
     params: Params,
-    event_type: &str,
+    route: Option<&super::dispatch::Route<S>>,
 ) -> Result<Answer, Response<WebhookBody>>
 where
     S: Send + Sync + 'static,
 {
-    let Some(route) = shared.route(event_type) else {
+    let Some(route) = route else {
         // No handler: accept (pre-action) or acknowledge (post-action and unknown events).
         return Ok(Answer::empty_ok("none"));
     };
+    let event_type = route.event_type;
     let mut delivery = Delivery::new(params);
     delivery.idempotency_token = parts
         .headers

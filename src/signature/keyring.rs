@@ -5,13 +5,29 @@ use std::fmt;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
-use super::algorithm::{sign, Algorithm, SortedParams};
+use super::algorithm::{Algorithm, KeyedSecret, SortedParams};
 use super::error::{ConfigError, SignatureError};
 use super::url::{body_sha256, port_variant};
 
-/// A signing secret. Its `Debug` output is redacted; it is never shown anywhere.
-#[derive(Clone, PartialEq, Eq)]
-struct Secret(Box<[u8]>);
+/// A signing secret, with its HMAC keys derived once. Its `Debug` output is redacted; it is
+/// never shown anywhere.
+#[derive(Clone)]
+struct Secret(KeyedSecret);
+
+impl Secret {
+    fn new(secret: &[u8]) -> Self {
+        // HMAC takes keys of any length; `KeyedSecret::new` cannot fail.
+        Self(KeyedSecret::new(secret).unwrap_or_else(|| unreachable!("HMAC accepts any key")))
+    }
+}
+
+impl PartialEq for Secret {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.bytes() == other.0.bytes()
+    }
+}
+
+impl Eq for Secret {}
 
 impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -100,7 +116,7 @@ impl Keyring {
     pub fn with_auth_token(mut self, token: impl AsRef<[u8]>) -> Self {
         let token = token.as_ref();
         if !token.is_empty() {
-            self.auth_tokens.push(Secret(token.into()));
+            self.auth_tokens.push(Secret::new(token));
         }
         self
     }
@@ -122,7 +138,7 @@ impl Keyring {
         }
         self.shared_keys.push(SharedKey {
             id: id.trim().to_owned(),
-            secret: Secret(secret.into()),
+            secret: Secret::new(secret),
         });
         Ok(self)
     }
@@ -165,16 +181,17 @@ impl Keyring {
             None => (Algorithm::HmacSha1, None),
             Some(header) => parse_settings(header)?,
         };
-        let secrets: Vec<&Secret> = match key_id {
-            None => self.auth_tokens.iter().collect(),
-            Some(id) => self
+        // The keys to try, in order; iterated again for each URL, never collected.
+        let secrets = || {
+            let tokens = self.auth_tokens.iter().filter(move |_| key_id.is_none());
+            let shared = self
                 .shared_keys
                 .iter()
-                .filter(|key| key.id == id)
-                .map(|key| &key.secret)
-                .collect(),
+                .filter(move |key| Some(key.id.as_str()) == key_id)
+                .map(|key| &key.secret);
+            tokens.chain(shared)
         };
-        if secrets.is_empty() {
+        if secrets().next().is_none() {
             return Err(match key_id {
                 None => SignatureError::NoAuthToken,
                 Some(id) => SignatureError::UnknownKeyId {
@@ -196,18 +213,19 @@ impl Keyring {
             &request.params
         };
 
-        let variant = port_variant(request.url);
-        let urls = [Some(request.url), variant.as_deref()];
-        let matched = urls.iter().flatten().any(|url| {
-            secrets
-                .iter()
-                .any(|secret| sign(algorithm, &secret.0, url, params).matches(request.signature))
-        });
+        let matches = |url: &[&str]| {
+            secrets()
+                .any(|secret| secret.0.sign(algorithm, url, params).matches(request.signature))
+        };
+        // The URL as received first: it is the one Twilio signed unless a port was added or
+        // dropped on the way, and the variant is only made when it is needed.
+        let matched = matches(&[request.url])
+            || port_variant(request.url).is_some_and(|variant| matches(&variant));
         if !matched {
             return Err(SignatureError::Mismatch {
                 url: request.url.to_owned(),
-                urls: urls.iter().flatten().count(),
-                keys: secrets.len(),
+                urls: 1 + usize::from(port_variant(request.url).is_some()),
+                keys: secrets().count(),
                 algorithm,
             });
         }

@@ -110,7 +110,7 @@ pub fn compute_signature_with<'a, P>(
 where
     P: IntoIterator<Item = (&'a str, &'a str)>,
 {
-    sign(algorithm, secret, url, &SortedParams::new(params))
+    sign(algorithm, secret, &[url], &SortedParams::new(params))
         .as_str()
         .to_owned()
 }

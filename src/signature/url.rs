@@ -45,7 +45,10 @@ fn authority_range(url: &str) -> Option<(&str, usize, usize)> {
 /// http) added when it has none. `None` when the URL has no recognisable authority.
 ///
 /// Userinfo is kept: `https://user:pass@host:443/x` becomes `https://user:pass@host/x`.
-pub(crate) fn port_variant(url: &str) -> Option<String> {
+///
+/// The variant is returned as three pieces whose concatenation is the URL, so nothing is
+/// allocated: the HMAC is fed the pieces.
+pub(crate) fn port_variant(url: &str) -> Option<[&str; 3]> {
     let (scheme, start, end) = authority_range(url)?;
     let authority = &url[start..end];
     let host_start = start + authority.rfind('@').map_or(0, |at| at + 1);
@@ -70,7 +73,7 @@ pub(crate) fn port_variant(url: &str) -> Option<String> {
                 return None;
             }
             let cut = host_start + colon;
-            Some([&url[..cut], &url[end..]].concat())
+            Some([&url[..cut], "", &url[end..]])
         }
         None => {
             let default = if scheme.eq_ignore_ascii_case("https") {
@@ -80,7 +83,7 @@ pub(crate) fn port_variant(url: &str) -> Option<String> {
             } else {
                 return None;
             };
-            Some([&url[..end], default, &url[end..]].concat())
+            Some([&url[..end], default, &url[end..]])
         }
     }
 }
@@ -189,6 +192,14 @@ fn first_entry<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
 impl UrlSource {
     /// The URL Twilio is taken to have requested.
     pub(crate) fn signed_url(&self, parts: &Parts) -> Result<String, SignatureError> {
+        self.signed_url_pieces(parts).map(|pieces| pieces.concat())
+    }
+
+    /// The same URL as pieces borrowed from the configuration and the request.
+    pub(crate) fn signed_url_pieces<'p>(
+        &'p self,
+        parts: &'p Parts,
+    ) -> Result<[&'p str; 4], SignatureError> {
         #[cfg(feature = "axum")]
         let uri = match parts.extensions.get::<axum::extract::OriginalUri>() {
             // Nested in an axum router: Twilio signed the full path, not the nested remainder.
@@ -201,7 +212,7 @@ impl UrlSource {
         let target = if target.starts_with('/') { target } else { "/" };
 
         if let Self::Public(base) = self {
-            return Ok([base.as_str(), target].concat());
+            return Ok([base.as_str(), target, "", ""]);
         }
         let forwarded = matches!(self, Self::Forwarded);
         let scheme = forwarded
@@ -222,7 +233,46 @@ impl UrlSource {
             })
             .or_else(|| uri.authority().map(|authority| authority.as_str()))
             .ok_or(SignatureError::MissingHost)?;
-        Ok([scheme, "://", host, target].concat())
+        Ok([scheme, "://", host, target])
+    }
+}
+
+/// How many bytes of URL are kept on the stack; a longer URL is put in a `String`.
+const INLINE_URL: usize = 256;
+
+/// A URL assembled from pieces without allocating when it fits in [`INLINE_URL`] bytes.
+pub(crate) struct UrlBuf {
+    inline: [u8; INLINE_URL],
+    len: usize,
+    heap: String,
+}
+
+impl UrlBuf {
+    pub(crate) fn new(pieces: &[&str]) -> Self {
+        let mut url = Self {
+            inline: [0; INLINE_URL],
+            len: 0,
+            heap: String::new(),
+        };
+        let total: usize = pieces.iter().map(|piece| piece.len()).sum();
+        if total > INLINE_URL {
+            url.heap = pieces.concat();
+            return url;
+        }
+        for piece in pieces {
+            url.inline[url.len..url.len + piece.len()].copy_from_slice(piece.as_bytes());
+            url.len += piece.len();
+        }
+        url
+    }
+
+    pub(crate) fn as_str(&self) -> &str {
+        if self.heap.is_empty() {
+            // The pieces were `str`s, so their concatenation is UTF-8.
+            std::str::from_utf8(&self.inline[..self.len]).unwrap_or_default()
+        } else {
+            &self.heap
+        }
     }
 }
 
@@ -232,7 +282,7 @@ mod tests {
 
     #[track_caller]
     fn variant(url: &str) -> Option<String> {
-        port_variant(url)
+        port_variant(url).map(|pieces| pieces.concat())
     }
 
     #[test]
@@ -302,6 +352,16 @@ mod tests {
         assert_eq!(variant("https:///x"), None);
         assert_eq!(variant("1http://h/x"), None);
         assert_eq!(variant(""), None);
+    }
+
+    #[test]
+    fn url_buffers_hold_short_and_long_urls() {
+        assert_eq!(UrlBuf::new(&["http://", "h", "/x"]).as_str(), "http://h/x");
+        assert_eq!(UrlBuf::new(&[]).as_str(), "");
+        let long = "a".repeat(300);
+        assert_eq!(UrlBuf::new(&["https://h/", &long]).as_str().len(), 310);
+        let exact = "b".repeat(INLINE_URL - 1);
+        assert_eq!(UrlBuf::new(&["/", &exact]).as_str().len(), INLINE_URL);
     }
 
     #[test]

@@ -2,11 +2,11 @@
 
 use http::header::CONTENT_TYPE;
 use http::request::Parts;
-use http::HeaderMap;
+use http::{HeaderMap, HeaderName};
 
 use super::error::{ConfigError, SignatureError};
 use super::keyring::{Keyring, SignedRequest};
-use super::url::{body_sha256, PublicUrl, UrlSource};
+use super::url::{body_sha256, PublicUrl, UrlBuf, UrlSource};
 use super::{SETTINGS_HEADER, SIGNATURE_HEADER};
 use crate::params::Params;
 
@@ -153,23 +153,25 @@ impl Validator {
         params: &Params,
         body: &[u8],
     ) -> Result<(), SignatureError> {
-        let signature = single_header(&parts.headers, SIGNATURE_HEADER)
+        let signature = single_header(&parts.headers, &SIGNATURE)
             .map_err(|()| SignatureError::MalformedSignature)?
             .ok_or(SignatureError::MissingSignature)?;
-        let settings = single_header(&parts.headers, SETTINGS_HEADER).map_err(|()| {
+        let settings = single_header(&parts.headers, &SETTINGS).map_err(|()| {
             SignatureError::MalformedSettings {
                 reason: "expected one visible-ASCII value",
             }
         })?;
-        let url = self.signed_url(parts)?;
+        // Assembled on the stack (it is usually well under 256 bytes).
+        let url = UrlBuf::new(&self.source.signed_url_pieces(parts)?);
+        let url = url.as_str();
         if !body.is_empty()
             && params.is_empty()
             && !is_form(&parts.headers)
-            && body_sha256(&url).is_none()
+            && body_sha256(url).is_none()
         {
             return Err(SignatureError::UnsignedBody);
         }
-        let request = SignedRequest::new(&url, signature)
+        let request = SignedRequest::new(url, signature)
             .params(params)
             .body(body)
             .settings(settings);
@@ -177,8 +179,13 @@ impl Validator {
     }
 }
 
+/// [`SIGNATURE_HEADER`] and [`SETTINGS_HEADER`] as header names, so that looking them up does
+/// not parse them again for every request.
+static SIGNATURE: HeaderName = HeaderName::from_static(SIGNATURE_HEADER);
+static SETTINGS: HeaderName = HeaderName::from_static(SETTINGS_HEADER);
+
 /// The value of a header that may appear at most once; `Err` when repeated or not visible ASCII.
-fn single_header<'h>(headers: &'h HeaderMap, name: &str) -> Result<Option<&'h str>, ()> {
+fn single_header<'h>(headers: &'h HeaderMap, name: &HeaderName) -> Result<Option<&'h str>, ()> {
     let mut values = headers.get_all(name).iter();
     match (values.next(), values.next()) {
         (None, _) => Ok(None),

@@ -1,0 +1,461 @@
+//! The load benchmark: the profanity filter's full webhook path against a bare axum handler,
+//! served in this process on 127.0.0.1 and driven by the same bounded HTTP load.
+//!
+//! ```sh
+//! cargo bench --bench load
+//! ```
+//!
+//! Two servers run on one server runtime (1 worker thread unless `LOAD_SERVER_THREADS` says
+//! otherwise), each on `127.0.0.1:0`:
+//!
+//! - **full**: `filter::webhooks()` from `examples/profanity_filter` as an axum router: read the
+//!   body, decode it, check `X-Twilio-Signature`, parse `onMessageAdd`, run the handler (which
+//!   masks `heck`), answer `{"body": "..."}`;
+//! - **bare**: an axum handler that reads the same body and answers a fixed JSON body of the same
+//!   length.
+//!
+//! A client runtime (1 worker thread unless `LOAD_CLIENT_THREADS`) opens `LOAD_CONNECTIONS`
+//! keep-alive HTTP/1.1 connections (default 32) and sends the same signed request on each as fast
+//! as answers come back, `LOAD_REQUESTS` requests per round (default 40 000). Rounds alternate
+//! between the servers (`LOAD_ROUNDS` each, default 3) after a warm-up, to spread the noise of a
+//! shared machine over both. Printed per round and overall: requests per second, p50 and p99
+//! latency, and the server threads' CPU time per request (from `/proc/self/task/*/stat`); then
+//! the ratios full / bare.
+//!
+//! Other modes:
+//!
+//! - `LOAD_EXTERNAL=http://127.0.0.1:3001/twilio/conversations` adds a third server to the
+//!   rounds, run elsewhere (the Node comparison in `benches/node`); it gets the same request.
+//! - `LOAD_SERVE=DIR` only serves: it prints both URLs, writes `DIR/request.lua` (the request,
+//!   for `wrk -s`) and `DIR/body.txt`, `DIR/signature.txt`, and waits for Ctrl-C.
+//! - `SOAK_REQUESTS=1000000` sends that many requests to the full path and prints the process's
+//!   resident memory (`VmRSS`) every tenth of the way, to show it stays flat.
+
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::body::Bytes;
+use axum::routing::post;
+use axum::serve::ListenerExt;
+use http::header::{CONTENT_TYPE, HOST};
+use http::{HeaderValue, Request};
+use http_body_util::{BodyExt, Full};
+use hyper_util::rt::TokioIo;
+use tokio::net::{TcpListener, TcpStream};
+
+#[path = "common/mod.rs"]
+mod common;
+#[allow(dead_code)]
+#[path = "../examples/profanity_filter/filter.rs"]
+mod filter;
+
+/// The name of the server runtime's threads, to find their CPU time.
+const SERVER_THREAD: &str = "load-server";
+
+fn env_number(name: &str, default: usize) -> usize {
+    match std::env::var(name) {
+        Ok(text) => text
+            .trim()
+            .parse()
+            .unwrap_or_else(|_| panic!("{name} must be a number, got {text:?}")),
+        Err(_) => default,
+    }
+}
+
+/// The request every server gets: the typical signed `onMessageAdd`, signed for the public URL
+/// so that its signature does not depend on the port it is sent to.
+struct Workload {
+    body: Bytes,
+    signature: HeaderValue,
+    /// The answer the full path gives (and the bare handler answers as is).
+    answer: Bytes,
+}
+
+impl Workload {
+    fn new() -> Self {
+        let params = common::message_add(common::MESSAGE_BODY);
+        let request = common::signed_request(&params);
+        let signature = request.headers()["x-twilio-signature"].clone();
+        let body = Bytes::from(request.into_body());
+        let answer = Bytes::from(format!(
+            "{{\"body\":{}}}",
+            serde_json::to_string(common::MASKED_BODY).unwrap()
+        ));
+        Self {
+            body,
+            signature,
+            answer,
+        }
+    }
+}
+
+/// A server under load, and how to reach it.
+struct Target {
+    name: &'static str,
+    addr: SocketAddr,
+    path: String,
+    /// Whether its CPU time is this process's server threads (not for an external server).
+    in_process: bool,
+}
+
+/// What one round measured.
+#[derive(Default, Clone)]
+struct Round {
+    requests: usize,
+    errors: usize,
+    elapsed: Duration,
+    server_cpu: Duration,
+    latencies_us: Vec<u32>,
+}
+
+impl Round {
+    fn per_second(&self) -> f64 {
+        self.requests as f64 / self.elapsed.as_secs_f64()
+    }
+
+    fn cpu_us_per_request(&self) -> f64 {
+        self.server_cpu.as_secs_f64() * 1e6 / self.requests as f64
+    }
+
+    fn percentile_ms(&self, p: f64) -> f64 {
+        let mut sorted = self.latencies_us.clone();
+        sorted.sort_unstable();
+        let index = ((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1;
+        f64::from(sorted[index]) / 1000.0
+    }
+
+    fn merge(&mut self, other: &Round) {
+        self.requests += other.requests;
+        self.errors += other.errors;
+        self.elapsed += other.elapsed;
+        self.server_cpu += other.server_cpu;
+        self.latencies_us.extend_from_slice(&other.latencies_us);
+    }
+
+    fn line(&self, label: &str, in_process: bool) -> String {
+        let cpu = if in_process {
+            format!("{:>6.1} µs", self.cpu_us_per_request())
+        } else {
+            format!("{:>9}", "-")
+        };
+        format!(
+            "{label:<28} {:>9.0} req/s   p50 {:>6.2} ms   p99 {:>6.2} ms   server CPU/req {cpu}   errors {}",
+            self.per_second(),
+            self.percentile_ms(0.50),
+            self.percentile_ms(0.99),
+            self.errors,
+        )
+    }
+}
+
+/// User + system CPU time of this process's server threads so far.
+fn server_cpu_time() -> Duration {
+    let ticks_per_second = 100.0; // USER_HZ on Linux
+    let mut ticks = 0u64;
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+        return Duration::ZERO;
+    };
+    for task in tasks.flatten() {
+        let Ok(stat) = std::fs::read_to_string(task.path().join("stat")) else {
+            continue;
+        };
+        // `pid (comm) state ppid ...`: utime and stime are fields 14 and 15.
+        let Some((head, rest)) = stat.rsplit_once(") ") else {
+            continue;
+        };
+        if !head.ends_with(&format!("({SERVER_THREAD}")) {
+            continue;
+        }
+        let fields: Vec<&str> = rest.split_whitespace().collect();
+        let utime: u64 = fields.get(11).and_then(|f| f.parse().ok()).unwrap_or(0);
+        let stime: u64 = fields.get(12).and_then(|f| f.parse().ok()).unwrap_or(0);
+        ticks += utime + stime;
+    }
+    Duration::from_secs_f64(ticks as f64 / ticks_per_second)
+}
+
+/// The resident memory of this process, from `/proc/self/status`.
+fn resident_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find(|line| line.starts_with("VmRSS:"))
+                .and_then(|line| line.split_whitespace().nth(1))
+                .and_then(|kib| kib.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+async fn bare_handler(body: Bytes, answer: Bytes) -> ([(http::HeaderName, &'static str); 1], Bytes) {
+    std::hint::black_box(body);
+    ([(CONTENT_TYPE, "application/json")], answer)
+}
+
+/// Starts both servers on the server runtime; returns their addresses.
+fn start_servers(runtime: &tokio::runtime::Runtime, workload: &Workload) -> (SocketAddr, SocketAddr) {
+    let filter = filter::Filter::new(filter::DEFAULT_WORDS.iter(), Vec::<&str>::new());
+    let full = filter::webhooks()
+        .validator(common::validator())
+        .into_router()
+        .expect("profanity filter router")
+        .with_state(filter);
+    let answer = workload.answer.clone();
+    let bare = axum::Router::new().route(
+        common::PATH,
+        post(move |body: Bytes| bare_handler(body, answer.clone())),
+    );
+    let serve = |app: axum::Router| {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
+        listener.set_nonblocking(true).expect("non-blocking listener");
+        let addr = listener.local_addr().expect("local address");
+        runtime.spawn(async move {
+            let listener = TcpListener::from_std(listener)
+                .expect("listener")
+                .tap_io(|tcp| {
+                    let _ = tcp.set_nodelay(true);
+                });
+            axum::serve(listener, app).await.expect("serve");
+        });
+        addr
+    };
+    (serve(full), serve(bare))
+}
+
+/// Sends `total` requests over `connections` keep-alive connections; returns what it measured.
+async fn drive(target: &Target, workload: &Arc<Workload>, connections: usize, total: usize) -> Round {
+    let next = Arc::new(AtomicUsize::new(0));
+    let cpu_before = server_cpu_time();
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..connections {
+        let next = Arc::clone(&next);
+        let workload = Arc::clone(workload);
+        let addr = target.addr;
+        let path = target.path.clone();
+        tasks.push(tokio::spawn(async move {
+            let stream = TcpStream::connect(addr).await.expect("connect");
+            stream.set_nodelay(true).expect("nodelay");
+            let (mut sender, connection) =
+                hyper::client::conn::http1::handshake(TokioIo::new(stream))
+                    .await
+                    .expect("HTTP/1.1 handshake");
+            tokio::spawn(connection);
+            let host = HeaderValue::from_str(&addr.to_string()).expect("host");
+            let mut latencies = Vec::with_capacity(total / connections + 1);
+            let mut errors = 0;
+            while next.fetch_add(1, Ordering::Relaxed) < total {
+                let request = Request::post(path.as_str())
+                    .header(HOST, host.clone())
+                    .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+                    .header("x-twilio-signature", workload.signature.clone())
+                    .body(Full::new(workload.body.clone()))
+                    .expect("request");
+                let sent = Instant::now();
+                let answered = async {
+                    sender.ready().await?;
+                    let response = sender.send_request(request).await?;
+                    let status = response.status();
+                    let body = response.into_body().collect().await?.to_bytes();
+                    Ok::<_, hyper::Error>((status, body))
+                }
+                .await;
+                latencies.push(sent.elapsed().as_micros().min(u128::from(u32::MAX)) as u32);
+                match answered {
+                    Ok((status, body))
+                        if status == 200 && body == workload.answer => {}
+                    Ok(_) => errors += 1,
+                    Err(_) => {
+                        errors += 1;
+                        break;
+                    }
+                }
+            }
+            (latencies, errors)
+        }));
+    }
+    let mut round = Round::default();
+    for task in tasks {
+        let (latencies, errors) = task.await.expect("client task");
+        round.requests += latencies.len();
+        round.errors += errors;
+        round.latencies_us.extend(latencies);
+    }
+    round.elapsed = started.elapsed();
+    round.server_cpu = if target.in_process {
+        server_cpu_time().saturating_sub(cpu_before)
+    } else {
+        Duration::ZERO
+    };
+    round
+}
+
+fn external_target() -> Option<Target> {
+    let url = std::env::var("LOAD_EXTERNAL").ok()?;
+    let uri: http::Uri = url.parse().expect("LOAD_EXTERNAL must be an http:// URL");
+    let authority = uri.authority().expect("LOAD_EXTERNAL needs host:port").as_str();
+    let addr = std::net::ToSocketAddrs::to_socket_addrs(authority)
+        .expect("LOAD_EXTERNAL address")
+        .next()
+        .expect("LOAD_EXTERNAL address");
+    Some(Target {
+        name: "node",
+        addr,
+        path: uri.path().to_owned(),
+        in_process: false,
+    })
+}
+
+fn write_request_files(dir: &str, workload: &Workload) {
+    std::fs::create_dir_all(dir).expect("LOAD_SERVE directory");
+    let body = std::str::from_utf8(&workload.body).expect("form body is ASCII");
+    let signature = workload.signature.to_str().expect("signature is ASCII");
+    let lua = format!(
+        "-- The typical signed onMessageAdd, for `wrk -s request.lua`.\n\
+         wrk.method = \"POST\"\n\
+         wrk.headers[\"Content-Type\"] = \"application/x-www-form-urlencoded\"\n\
+         wrk.headers[\"X-Twilio-Signature\"] = \"{signature}\"\n\
+         wrk.body = \"{body}\"\n\
+         \n\
+         response = function(status, headers, body)\n\
+           if status ~= 200 then error(\"status \" .. status) end\n\
+         end\n"
+    );
+    std::fs::write(format!("{dir}/request.lua"), lua).expect("request.lua");
+    std::fs::write(format!("{dir}/body.txt"), body).expect("body.txt");
+    std::fs::write(format!("{dir}/signature.txt"), signature).expect("signature.txt");
+    std::fs::write(format!("{dir}/answer.json"), &workload.answer).expect("answer.json");
+}
+
+fn main() {
+    let server_threads = env_number("LOAD_SERVER_THREADS", 1);
+    let client_threads = env_number("LOAD_CLIENT_THREADS", 1);
+    let connections = env_number("LOAD_CONNECTIONS", 32);
+    let requests = env_number("LOAD_REQUESTS", 40_000);
+    let rounds = env_number("LOAD_ROUNDS", 3);
+    let soak = env_number("SOAK_REQUESTS", 0);
+
+    let server_rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(server_threads)
+        .thread_name(SERVER_THREAD)
+        .enable_all()
+        .build()
+        .expect("server runtime");
+    let client_rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(client_threads)
+        .thread_name("load-client")
+        .enable_all()
+        .build()
+        .expect("client runtime");
+
+    let workload = Arc::new(Workload::new());
+    let (full_addr, bare_addr) = start_servers(&server_rt, &workload);
+    let full = Target {
+        name: "full",
+        addr: full_addr,
+        path: common::PATH.to_owned(),
+        in_process: true,
+    };
+    let bare = Target {
+        name: "bare",
+        addr: bare_addr,
+        path: common::PATH.to_owned(),
+        in_process: true,
+    };
+
+    if let Ok(dir) = std::env::var("LOAD_SERVE") {
+        write_request_files(&dir, &workload);
+        println!("full path (profanity_filter): http://{full_addr}{}", common::PATH);
+        println!("bare axum:                    http://{bare_addr}{}", common::PATH);
+        println!("request for wrk: {dir}/request.lua; Ctrl-C to stop");
+        server_rt.block_on(async {
+            let _ = tokio::signal::ctrl_c().await;
+        });
+        return;
+    }
+
+    if soak > 0 {
+        let step = (soak / 10).max(1);
+        println!(
+            "soak: {soak} requests to the full path over {connections} connections; VmRSS every {step}"
+        );
+        client_rt.block_on(async {
+            drive(&full, &workload, connections, 2_000.min(soak)).await;
+            println!("{:>9} requests  VmRSS {:>7} KiB (after warm-up)", 0, resident_kib());
+            let mut sent = 0;
+            let started = Instant::now();
+            while sent < soak {
+                let round = drive(&full, &workload, connections, step.min(soak - sent)).await;
+                sent += round.requests;
+                println!(
+                    "{sent:>9} requests  VmRSS {:>7} KiB   {:>7.0} req/s   errors {}",
+                    resident_kib(),
+                    round.per_second(),
+                    round.errors
+                );
+                if round.requests == 0 {
+                    break;
+                }
+            }
+            println!("soak done in {:.1} s", started.elapsed().as_secs_f64());
+        });
+        return;
+    }
+
+    let mut targets = vec![bare, full];
+    targets.extend(external_target());
+    println!(
+        "load: {requests} requests per round, {connections} keep-alive connections, {rounds} rounds \
+         per server alternating; server runtime {server_threads} thread(s), client runtime \
+         {client_threads} thread(s); request {} bytes of form, answer {} bytes",
+        workload.body.len(),
+        workload.answer.len(),
+    );
+    let mut totals: Vec<Round> = vec![Round::default(); targets.len()];
+    client_rt.block_on(async {
+        for target in &targets {
+            let warm = drive(target, &workload, connections, requests / 4).await;
+            assert_eq!(warm.errors, 0, "{}: errors while warming up", target.name);
+        }
+        for round in 1..=rounds {
+            for (index, target) in targets.iter().enumerate() {
+                let measured = drive(target, &workload, connections, requests).await;
+                println!(
+                    "{}",
+                    measured.line(&format!("round {round} {}", target.name), target.in_process)
+                );
+                totals[index].merge(&measured);
+            }
+        }
+    });
+    println!();
+    for (target, total) in targets.iter().zip(&totals) {
+        println!("{}", total.line(&format!("all rounds {}", target.name), target.in_process));
+    }
+    let (bare, full) = (&totals[0], &totals[1]);
+    println!();
+    println!(
+        "full / bare throughput: {:.3}   (target >= 0.85)",
+        full.per_second() / bare.per_second()
+    );
+    println!(
+        "bare / full server CPU per request: {:.3}   (the throughput ratio when the server is the \
+         bottleneck)",
+        bare.cpu_us_per_request() / full.cpu_us_per_request()
+    );
+    if let Some(node) = totals.get(2) {
+        println!(
+            "full / node throughput: {:.3}   p50 {:.2} ms vs {:.2} ms",
+            full.per_second() / node.per_second(),
+            full.percentile_ms(0.5),
+            node.percentile_ms(0.5)
+        );
+    }
+    if totals.iter().any(|total| total.errors > 0) {
+        eprintln!("errors: some requests failed (see the rounds above)");
+        std::process::exit(1);
+    }
+}

@@ -1,0 +1,227 @@
+//! The archive example's handler, served over real HTTP: every post-action event is on disk
+//! before the 200, one whole JSON line each, even under concurrent requests.
+
+mod common;
+
+#[allow(dead_code)] // The example binary uses all of it.
+#[path = "../examples/archive/archive.rs"]
+mod archive;
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use common::{bounded, is_snake_case, sample_replacing, send, serve, signed, url, PATH, TOKEN};
+use serde_json::Value;
+use twilio_webhooks::signature::Validator;
+use twilio_webhooks::testing;
+use twilio_webhooks::{PostActionEvent, PreActionEvent};
+
+/// A file in the temporary directory, removed when dropped.
+struct TempFile(PathBuf);
+
+impl TempFile {
+    fn new(name: &str) -> Self {
+        static COUNT: AtomicUsize = AtomicUsize::new(0);
+        let path = std::env::temp_dir().join(format!(
+            "twilio-webhooks-{name}-{}-{}.jsonl",
+            std::process::id(),
+            COUNT.fetch_add(1, Ordering::Relaxed)
+        ));
+        let _ = std::fs::remove_file(&path);
+        Self(path)
+    }
+
+    fn lines(&self) -> Vec<String> {
+        match std::fs::read_to_string(&self.0) {
+            Ok(text) => {
+                assert!(
+                    text.is_empty() || text.ends_with('\n'),
+                    "the last line is incomplete: {text:?}"
+                );
+                text.lines().map(str::to_owned).collect()
+            }
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+            Err(err) => panic!("reading {}: {err}", self.0.display()),
+        }
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+/// Serves the example's router, as `main.rs` builds it, appending to `path`.
+async fn serve_archive(path: &Path) -> SocketAddr {
+    let archive = archive::Archive::open(path).unwrap();
+    let router = archive::webhooks()
+        .validator(Validator::from_auth_tokens(TOKEN).unwrap())
+        .into_router()
+        .unwrap();
+    serve(router.with_state(archive)).await
+}
+
+/// Every key of every object in `value` that is not user data (`attributes`), snake_case.
+fn assert_snake_case_keys(value: &Value, at: &str) {
+    match value {
+        Value::Object(map) => {
+            for (key, value) in map {
+                assert!(is_snake_case(key), "{at}: key {key:?} is not snake_case");
+                if key != "attributes" {
+                    assert_snake_case_keys(value, &format!("{at}.{key}"));
+                }
+            }
+        }
+        Value::Array(items) => {
+            for item in items {
+                assert_snake_case_keys(item, at);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[tokio::test]
+async fn every_post_action_event_is_on_disk_before_the_200() {
+    let file = TempFile::new("each");
+    let addr = serve_archive(&file.0).await;
+    let mut expected = 0;
+    for event_type in testing::EVENT_TYPES {
+        let request = testing::signed_event_request(&url(addr, PATH), event_type, TOKEN).unwrap();
+        let reply = send(addr, request).await;
+        assert_eq!(
+            (reply.status, reply.body.as_str()),
+            (200, "{}"),
+            "{event_type}"
+        );
+        // Read right after the answer: the line is already there.
+        let lines = file.lines();
+        if PreActionEvent::EVENT_TYPES.contains(&event_type) {
+            assert_eq!(lines.len(), expected, "{event_type} was archived");
+            continue;
+        }
+        expected += 1;
+        assert_eq!(lines.len(), expected, "{event_type} is not on disk");
+        let line: Value = serde_json::from_str(&lines[expected - 1]).unwrap_or_else(|err| {
+            panic!("{event_type}: not JSON ({err}): {}", lines[expected - 1])
+        });
+        assert_eq!(line["event_type"], event_type, "{line}");
+        assert_eq!(
+            line["account_sid"], "ACe268443e43d93dab7ebef303bbe9642f",
+            "{line}"
+        );
+        assert_snake_case_keys(&line, event_type);
+        // The line is the event's Serialize form.
+        let params = testing::sample_params(event_type).unwrap();
+        let twilio_webhooks::Event::PostAction(event) =
+            twilio_webhooks::Event::from_params(&params).unwrap()
+        else {
+            panic!("{event_type} is not a post-action event");
+        };
+        assert_eq!(line, serde_json::to_value(&event).unwrap());
+    }
+    assert_eq!(expected, PostActionEvent::EVENT_TYPES.len());
+    assert_eq!(file.lines().len(), 13);
+}
+
+#[tokio::test]
+async fn message_fields_are_archived_as_sent() {
+    let file = TempFile::new("fields");
+    let addr = serve_archive(&file.0).await;
+    let body = "line one\nline two \"quoted\" ünïcödé & {json}";
+    let params = sample_replacing("onMessageAdded", &[("Body", body)]);
+    let reply = send(addr, signed(addr, PATH, params)).await;
+    assert_eq!((reply.status, reply.body.as_str()), (200, "{}"));
+    let lines = file.lines();
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    let line: Value = serde_json::from_str(&lines[0]).unwrap();
+    assert_eq!(line["body"], body);
+    assert_eq!(
+        line["conversation_sid"],
+        "CHce5f02f301018ab60c4921d6654a75cd"
+    );
+    assert_eq!(line["index"], 7);
+    assert_eq!(line["author"], "alice");
+}
+
+#[tokio::test]
+async fn forged_and_malformed_events_are_not_archived() {
+    let file = TempFile::new("refused");
+    let addr = serve_archive(&file.0).await;
+    let params = sample_replacing("onMessageAdded", &[("Body", "forged")]);
+    let forged = testing::TestRequest::new(url(addr, PATH), "not-the-token")
+        .params(params)
+        .build();
+    assert_eq!(send(addr, forged).await.status, 403);
+    let params = sample_replacing("onMessageAdded", &[("Index", "seven")]);
+    assert_eq!(send(addr, signed(addr, PATH, params)).await.status, 400);
+    assert!(file.lines().is_empty());
+}
+
+/// A write that fails (a full disk: `/dev/full`) answers 500, so Twilio can retry.
+#[cfg(target_os = "linux")]
+#[tokio::test]
+async fn a_failed_write_answers_500() {
+    let addr = serve_archive(Path::new("/dev/full")).await;
+    let request = testing::signed_event_request(&url(addr, PATH), "onMessageAdded", TOKEN).unwrap();
+    assert_eq!(send(addr, request).await.status, 500);
+    // Pre-action events are not written, so they are still accepted.
+    let request = testing::signed_event_request(&url(addr, PATH), "onMessageAdd", TOKEN).unwrap();
+    let reply = send(addr, request).await;
+    assert_eq!((reply.status, reply.body.as_str()), (200, "{}"));
+}
+
+#[tokio::test]
+async fn concurrent_events_make_whole_lines() {
+    const REQUESTS: usize = 200;
+    let file = TempFile::new("concurrent");
+    let addr = serve_archive(&file.0).await;
+    // Long bodies, so interleaved writes would show.
+    let padding = "x".repeat(4096);
+    let client = common::client();
+    let limit = Arc::new(tokio::sync::Semaphore::new(50));
+    let mut tasks = tokio::task::JoinSet::new();
+    for i in 0..REQUESTS {
+        let body = format!("message {i} {padding}");
+        let request = signed(
+            addr,
+            PATH,
+            sample_replacing("onMessageAdded", &[("Body", &body)]),
+        );
+        let client = client.clone();
+        let limit = Arc::clone(&limit);
+        tasks.spawn(async move {
+            let _permit = limit.acquire_owned().await.unwrap();
+            common::send_via(&client, addr, request).await
+        });
+    }
+    bounded("200 concurrent requests", async {
+        while let Some(reply) = tasks.join_next().await {
+            let reply = reply.unwrap();
+            assert_eq!((reply.status, reply.body.as_str()), (200, "{}"));
+        }
+    })
+    .await;
+
+    let lines = file.lines();
+    assert_eq!(lines.len(), REQUESTS);
+    let mut seen = [false; REQUESTS];
+    for line in &lines {
+        let value: Value = serde_json::from_str(line)
+            .unwrap_or_else(|err| panic!("not a whole JSON line ({err}): {line:.200}"));
+        assert_eq!(value["event_type"], "onMessageAdded");
+        let body = value["body"].as_str().unwrap();
+        let i: usize = body
+            .strip_prefix("message ")
+            .and_then(|rest| rest.split(' ').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("unexpected body {body:.40}"));
+        assert_eq!(body, format!("message {i} {padding}"));
+        assert!(!seen[i], "message {i} archived twice");
+        seen[i] = true;
+    }
+    assert!(seen.iter().all(|&seen| seen));
+}

@@ -1,0 +1,154 @@
+//! What the HTTP integration tests share: serving on 127.0.0.1:0, sending signed requests with a
+//! real HTTP client, and sample events with some parameters changed. Every wait is bounded.
+
+#![allow(dead_code)] // Each test crate uses its own part of this module.
+
+pub mod raw;
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::Request;
+use http_body_util::{BodyExt, Full};
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::TokioExecutor;
+use tokio::net::TcpListener;
+use twilio_webhooks::testing::{self, TestRequest};
+use twilio_webhooks::Params;
+
+/// The auth token the servers under test are configured with.
+pub const TOKEN: &str = "integration-test-auth-token";
+
+/// The longest any single exchange may take.
+pub const TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The path the router answers on by default.
+pub const PATH: &str = "/twilio/conversations";
+
+/// An HTTP answer, read whole.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub headers: http::HeaderMap,
+    pub body: String,
+}
+
+impl Reply {
+    /// The `Content-Type` header, if any.
+    pub fn content_type(&self) -> Option<&str> {
+        self.headers
+            .get(http::header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+    }
+}
+
+/// Runs `future`, failing the test if it takes longer than [`TIMEOUT`].
+pub async fn bounded<F: Future>(what: &str, future: F) -> F::Output {
+    match tokio::time::timeout(TIMEOUT, future).await {
+        Ok(output) => output,
+        Err(_) => panic!("{what}: took longer than {TIMEOUT:?}"),
+    }
+}
+
+/// Serves `app` on 127.0.0.1 at a free port, in the background, and returns the address.
+pub async fn serve(app: axum::Router) -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    addr
+}
+
+/// `http://{addr}{path}`: the URL a request to the server is signed over.
+pub fn url(addr: SocketAddr, path: &str) -> String {
+    format!("http://{addr}{path}")
+}
+
+/// A client for [`send_via`]; connections are pooled.
+pub fn client() -> Client<HttpConnector, Full<Bytes>> {
+    Client::builder(TokioExecutor::new()).build_http()
+}
+
+/// Sends `request` (as built by the testing helpers: an origin-form target and a `Host`
+/// header) to `addr` on a fresh client.
+pub async fn send(addr: SocketAddr, request: Request<String>) -> Reply {
+    send_via(&client(), addr, request).await
+}
+
+/// Sends `request` to `addr` with `client`, keeping its headers (the signed `Host` among them).
+pub async fn send_via(
+    client: &Client<HttpConnector, Full<Bytes>>,
+    addr: SocketAddr,
+    request: Request<String>,
+) -> Reply {
+    let (mut parts, body) = request.into_parts();
+    let target = parts
+        .uri
+        .path_and_query()
+        .map_or("/", |target| target.as_str());
+    parts.uri = format!("http://{addr}{target}").parse().unwrap();
+    let request = Request::from_parts(parts, Full::new(Bytes::from(body)));
+    bounded("an HTTP exchange", async {
+        let response = client.request(request).await.expect("the request failed");
+        let (parts, body) = response.into_parts();
+        let body = body.collect().await.expect("reading the answer").to_bytes();
+        Reply {
+            status: parts.status.as_u16(),
+            headers: parts.headers,
+            body: String::from_utf8(body.to_vec()).expect("the answer is not UTF-8"),
+        }
+    })
+    .await
+}
+
+/// The sample parameters of `event_type` with each named parameter's value replaced (every
+/// occurrence), or added when the sample does not have it.
+pub fn sample_with(event_type: &str, changes: &[(&str, &str)]) -> Params {
+    let sample =
+        testing::sample_params(event_type).unwrap_or_else(|| panic!("no sample for {event_type}"));
+    let mut params = Params::default();
+    for (name, value) in sample.iter() {
+        match changes.iter().find(|(changed, _)| *changed == name) {
+            Some((_, new)) => params.push(name, new),
+            None => params.push(name, value),
+        }
+    }
+    for (name, value) in changes {
+        if sample.get(name).is_none() {
+            params.push(name, value);
+        }
+    }
+    params
+}
+
+/// The sample parameters of `event_type` with the named parameters replaced where the sample
+/// has them (and nothing added).
+pub fn sample_replacing(event_type: &str, changes: &[(&str, &str)]) -> Params {
+    let sample =
+        testing::sample_params(event_type).unwrap_or_else(|| panic!("no sample for {event_type}"));
+    Params::from_pairs(sample.iter().map(|(name, value)| {
+        let value = changes
+            .iter()
+            .find(|(changed, _)| *changed == name)
+            .map_or(value, |(_, new)| *new);
+        (name, value)
+    }))
+}
+
+/// A POST of `params` to `path` on `addr`, signed with [`TOKEN`].
+pub fn signed(addr: SocketAddr, path: &str, params: Params) -> Request<String> {
+    TestRequest::new(url(addr, path), TOKEN)
+        .params(params)
+        .build()
+}
+
+/// Whether `key` is snake_case: lower-case ASCII letters, digits and underscores, starting with
+/// a letter.
+pub fn is_snake_case(key: &str) -> bool {
+    key.starts_with(|c: char| c.is_ascii_lowercase())
+        && key
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
