@@ -89,9 +89,16 @@ fn main() {
     let (parts, body) = request.into_parts();
     let form = body.as_bytes();
 
-    println!("typical onMessageAdd: {} bytes of form, {} parameters", form.len(), params.len());
+    println!(
+        "typical onMessageAdd: {} bytes of form, {} parameters",
+        form.len(),
+        params.len()
+    );
     println!();
-    println!("| {:<64} | {:>11} | {:>9} |", "per request", "allocations", "bytes");
+    println!(
+        "| {:<64} | {:>11} | {:>9} |",
+        "per request", "allocations", "bytes"
+    );
     println!("| {:-<64} | {:->11} | {:->9} |", "", "", "");
     row("Params::parse", count(|| Params::parse(form).unwrap()));
     row(

@@ -190,13 +190,19 @@ fn resident_kib() -> u64 {
         .unwrap_or(0)
 }
 
-async fn bare_handler(body: Bytes, answer: Bytes) -> ([(http::HeaderName, &'static str); 1], Bytes) {
+async fn bare_handler(
+    body: Bytes,
+    answer: Bytes,
+) -> ([(http::HeaderName, &'static str); 1], Bytes) {
     std::hint::black_box(body);
     ([(CONTENT_TYPE, "application/json")], answer)
 }
 
 /// Starts both servers on the server runtime; returns their addresses.
-fn start_servers(runtime: &tokio::runtime::Runtime, workload: &Workload) -> (SocketAddr, SocketAddr) {
+fn start_servers(
+    runtime: &tokio::runtime::Runtime,
+    workload: &Workload,
+) -> (SocketAddr, SocketAddr) {
     let filter = filter::Filter::new(filter::DEFAULT_WORDS.iter(), Vec::<&str>::new());
     let full = filter::webhooks()
         .validator(common::validator())
@@ -210,7 +216,9 @@ fn start_servers(runtime: &tokio::runtime::Runtime, workload: &Workload) -> (Soc
     );
     let serve = |app: axum::Router| {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
-        listener.set_nonblocking(true).expect("non-blocking listener");
+        listener
+            .set_nonblocking(true)
+            .expect("non-blocking listener");
         let addr = listener.local_addr().expect("local address");
         runtime.spawn(async move {
             let listener = TcpListener::from_std(listener)
@@ -226,7 +234,12 @@ fn start_servers(runtime: &tokio::runtime::Runtime, workload: &Workload) -> (Soc
 }
 
 /// Sends `total` requests over `connections` keep-alive connections; returns what it measured.
-async fn drive(target: &Target, workload: &Arc<Workload>, connections: usize, total: usize) -> Round {
+async fn drive(
+    target: &Target,
+    workload: &Arc<Workload>,
+    connections: usize,
+    total: usize,
+) -> Round {
     let next = Arc::new(AtomicUsize::new(0));
     let cpu_before = server_cpu_time();
     let started = Instant::now();
@@ -265,8 +278,7 @@ async fn drive(target: &Target, workload: &Arc<Workload>, connections: usize, to
                 .await;
                 latencies.push(sent.elapsed().as_micros().min(u128::from(u32::MAX)) as u32);
                 match answered {
-                    Ok((status, body))
-                        if status == 200 && body == workload.answer => {}
+                    Ok((status, body)) if status == 200 && body == workload.answer => {}
                     Ok(_) => errors += 1,
                     Err(_) => {
                         errors += 1;
@@ -296,7 +308,10 @@ async fn drive(target: &Target, workload: &Arc<Workload>, connections: usize, to
 fn external_target() -> Option<Target> {
     let url = std::env::var("LOAD_EXTERNAL").ok()?;
     let uri: http::Uri = url.parse().expect("LOAD_EXTERNAL must be an http:// URL");
-    let authority = uri.authority().expect("LOAD_EXTERNAL needs host:port").as_str();
+    let authority = uri
+        .authority()
+        .expect("LOAD_EXTERNAL needs host:port")
+        .as_str();
     let addr = std::net::ToSocketAddrs::to_socket_addrs(authority)
         .expect("LOAD_EXTERNAL address")
         .next()
@@ -368,8 +383,14 @@ fn main() {
 
     if let Ok(dir) = std::env::var("LOAD_SERVE") {
         write_request_files(&dir, &workload);
-        println!("full path (profanity_filter): http://{full_addr}{}", common::PATH);
-        println!("bare axum:                    http://{bare_addr}{}", common::PATH);
+        println!(
+            "full path (profanity_filter): http://{full_addr}{}",
+            common::PATH
+        );
+        println!(
+            "bare axum:                    http://{bare_addr}{}",
+            common::PATH
+        );
         println!("request for wrk: {dir}/request.lua; Ctrl-C to stop");
         server_rt.block_on(async {
             let _ = tokio::signal::ctrl_c().await;
@@ -384,7 +405,11 @@ fn main() {
         );
         client_rt.block_on(async {
             drive(&full, &workload, connections, 2_000.min(soak)).await;
-            println!("{:>9} requests  VmRSS {:>7} KiB (after warm-up)", 0, resident_kib());
+            println!(
+                "{:>9} requests  VmRSS {:>7} KiB (after warm-up)",
+                0,
+                resident_kib()
+            );
             let mut sent = 0;
             let started = Instant::now();
             while sent < soak {
@@ -433,7 +458,10 @@ fn main() {
     });
     println!();
     for (target, total) in targets.iter().zip(&totals) {
-        println!("{}", total.line(&format!("all rounds {}", target.name), target.in_process));
+        println!(
+            "{}",
+            total.line(&format!("all rounds {}", target.name), target.in_process)
+        );
     }
     let (bare, full) = (&totals[0], &totals[1]);
     println!();

@@ -35,7 +35,10 @@ fn signature(c: &mut Criterion) {
         ("64KiB", large_params()),
     ] {
         let (parts, body) = common::signed_request(&params).into_parts();
-        let signature = parts.headers["x-twilio-signature"].to_str().unwrap().to_owned();
+        let signature = parts.headers["x-twilio-signature"]
+            .to_str()
+            .unwrap()
+            .to_owned();
         assert_eq!(validator.verify(&parts, &params, body.as_bytes()), Ok(()));
         group.throughput(Throughput::Bytes(body.len() as u64));
         // What the router runs: headers, the signed URL rebuilt, HMAC over the decoded params.

@@ -63,7 +63,7 @@ async fn main() -> ExitCode {
     common::init_tracing();
     let validator = match common::validator_from_env() {
         Ok(validator) => validator,
-        Err(message) => return common::fail(&message),
+        Err(code) => return code,
     };
     let webhooks = Webhooks::new()
         .validator(validator)

@@ -182,3 +182,8 @@ pub use twilio_webhooks_macros::pre_action;
 /// ```
 #[cfg(feature = "macros")]
 pub use twilio_webhooks_macros::post_action;
+
+/// The README's code blocks, compiled and run as doctests so the README stays true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

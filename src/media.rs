@@ -118,7 +118,11 @@ impl<'de> Visitor<'de> for MediaVisitor {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Media, A::Error> {
-        fn once<T, E: de::Error>(slot: &mut Option<T>, value: T, name: &'static str) -> Result<(), E> {
+        fn once<T, E: de::Error>(
+            slot: &mut Option<T>,
+            value: T,
+            name: &'static str,
+        ) -> Result<(), E> {
             if slot.is_some() {
                 return Err(E::duplicate_field(name));
             }
@@ -180,7 +184,10 @@ mod tests {
         assert_eq!(items[0].sid.as_str(), SID);
         assert_eq!(items[0].content_type, None);
         assert_eq!(items[0].size, Some(7));
-        assert_eq!(items[0].extra.get("Category"), Some(&serde_json::json!("media")));
+        assert_eq!(
+            items[0].extra.get("Category"),
+            Some(&serde_json::json!("media"))
+        );
         assert_eq!(items[1].content_type.as_deref(), Some("image/png"));
         assert_eq!(items[1].filename.as_deref(), Some("a.png"));
         assert!(items[1].extra.is_empty());
@@ -188,7 +195,9 @@ mod tests {
         let json = serde_json::to_string(&items[0]).unwrap();
         assert_eq!(
             json,
-            format!(r#"{{"sid":"{SID}","content_type":null,"filename":null,"size":7,"Category":"media"}}"#)
+            format!(
+                r#"{{"sid":"{SID}","content_type":null,"filename":null,"size":7,"Category":"media"}}"#
+            )
         );
         assert_eq!(serde_json::from_str::<Media>(&json).unwrap(), items[0]);
     }
@@ -196,11 +205,20 @@ mod tests {
     #[test]
     fn errors() {
         let missing = serde_json::from_str::<Media>(r#"{"Size":1}"#).unwrap_err();
-        assert!(missing.to_string().contains("missing field `sid`"), "{missing}");
+        assert!(
+            missing.to_string().contains("missing field `sid`"),
+            "{missing}"
+        );
         let twice = serde_json::from_str::<Media>(&format!(r#"{{"Sid":"{SID}","sid":"{SID}"}}"#))
             .unwrap_err();
-        assert!(twice.to_string().contains("duplicate field `sid`"), "{twice}");
-        assert!(serde_json::from_str::<Media>(r#"{"Sid":"CH0123456789abcdef0123456789abcdef"}"#).is_err());
+        assert!(
+            twice.to_string().contains("duplicate field `sid`"),
+            "{twice}"
+        );
+        assert!(
+            serde_json::from_str::<Media>(r#"{"Sid":"CH0123456789abcdef0123456789abcdef"}"#)
+                .is_err()
+        );
         assert!(serde_json::from_str::<Media>("[1]").is_err());
         assert!(serde_json::from_str::<Media>(r#"{"Sid":"x","Size":"big"}"#).is_err());
     }

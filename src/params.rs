@@ -410,14 +410,23 @@ fn decode_fast(body: &[u8]) -> Option<Params> {
                     break;
                 }
             }
-            match body.get(i) {
-                None | Some(b'&') => break,
-                Some(_) => {
-                    let (decoded, used) = decode_byte(body, i)?;
-                    out[written] = decoded;
-                    written += 1;
-                    i += used;
+            // Then byte by byte while escapes follow each other (`%22%3A%22` in JSON values).
+            loop {
+                match body.get(i) {
+                    None | Some(b'&') => break,
+                    Some(_) => {
+                        let (decoded, used) = decode_byte(body, i)?;
+                        out[written] = decoded;
+                        written += 1;
+                        i += used;
+                    }
                 }
+                if body.get(i) != Some(&b'%') {
+                    break;
+                }
+            }
+            if matches!(body.get(i), None | Some(b'&')) {
+                break;
             }
         }
         if i > pair_start {
@@ -678,9 +687,14 @@ mod tests {
         let word = u64::from_le_bytes(*b"a+b%+&=+");
         assert_eq!(bytes_equal(word, b'+'), 0x8000_0080_0000_8000);
         assert_eq!(bytes_equal(word, b'%'), 0x0000_0000_8000_0000);
-        assert_eq!(bytes_equal(u64::from_le_bytes(*b"\x01\x00\x80\xff+\xab\x2a\x2c"), b'+'), 0x80 << 32);
+        assert_eq!(
+            bytes_equal(u64::from_le_bytes(*b"\x01\x00\x80\xff+\xab\x2a\x2c"), b'+'),
+            0x80 << 32
+        );
         assert_eq!(count_ampersands(&[b'&'; 300]), 300);
-        let first = |text: &[u8; 8], byte| first_byte_equal(u64::from_le_bytes(*text), byte).trailing_zeros() / 8;
+        let first = |text: &[u8; 8], byte| {
+            first_byte_equal(u64::from_le_bytes(*text), byte).trailing_zeros() / 8
+        };
         assert_eq!(first(b"ab%c%%%d", b'%'), 2);
         assert_eq!(first(b"\x00\x01&&&&&&", b'&'), 2);
         assert_eq!(first(b"abcdefgh", b'%'), 8);

@@ -58,7 +58,11 @@ fn masked(body: &str) -> String {
 
 /// An onMessageAdd with this body, signed for `addr`.
 fn message(addr: SocketAddr, body: &str) -> http::Request<String> {
-    signed(addr, PATH, sample_replacing("onMessageAdd", &[("Body", body)]))
+    signed(
+        addr,
+        PATH,
+        sample_replacing("onMessageAdd", &[("Body", body)]),
+    )
 }
 
 /// `request` with header `name` removed and, for each of `values`, added again.
@@ -181,10 +185,24 @@ async fn signature_header_rows() {
     row(addr, "no signature", &wire(&none), 400, MISSING_SIGNATURE).await;
 
     let empty = with_header(valid.clone(), "x-twilio-signature", &[b""]);
-    row(addr, "an empty signature", &wire(&empty), 400, MISSING_SIGNATURE).await;
+    row(
+        addr,
+        "an empty signature",
+        &wire(&empty),
+        400,
+        MISSING_SIGNATURE,
+    )
+    .await;
 
     let blank = with_header(valid.clone(), "x-twilio-signature", &[b"   "]);
-    row(addr, "a blank signature", &wire(&blank), 400, MISSING_SIGNATURE).await;
+    row(
+        addr,
+        "a blank signature",
+        &wire(&blank),
+        400,
+        MISSING_SIGNATURE,
+    )
+    .await;
 
     // Twice, even twice the right value: one header, one value.
     let twice = with_header(
@@ -201,7 +219,11 @@ async fn signature_header_rows() {
     )
     .await;
 
-    let garbage = with_header(valid.clone(), "x-twilio-signature", &[b"not base64 at all!"]);
+    let garbage = with_header(
+        valid.clone(),
+        "x-twilio-signature",
+        &[b"not base64 at all!"],
+    );
     row(
         addr,
         "a garbage signature",
@@ -235,8 +257,8 @@ async fn signature_header_rows() {
     .await;
 
     // The signature of one body on another.
-    let tampered = message(addr, "what the heck")
-        .map(|body| body.replace("what+the+heck", "what+the+darn"));
+    let tampered =
+        message(addr, "what the heck").map(|body| body.replace("what+the+heck", "what+the+darn"));
     row(
         addr,
         "a body changed after signing",
@@ -323,7 +345,14 @@ async fn body_size_rows() {
         let mut conn = Conn::connect(addr).await.unwrap();
         conn.write(&headers_only).await.unwrap();
         let reply = conn.read_reply(false).await.unwrap().expect("an answer");
-        check(addr, "a Content-Length over the limit", &reply, 413, &too_large).await;
+        check(
+            addr,
+            "a Content-Length over the limit",
+            &reply,
+            413,
+            &too_large,
+        )
+        .await;
         conn.closed().await.unwrap();
     })
     .await;
@@ -357,7 +386,14 @@ async fn body_size_rows() {
         reply
     })
     .await;
-    check(addr, "a chunked body over the limit", &reply, 413, &too_large).await;
+    check(
+        addr,
+        "a chunked body over the limit",
+        &reply,
+        413,
+        &too_large,
+    )
+    .await;
 
     // Exactly at the limit is read (and then refused for what it is, not for its size).
     let mut body = b"Body=".to_vec();
@@ -403,7 +439,9 @@ async fn broken_framing_rows() {
         let mut conn = Conn::connect(addr).await.unwrap();
         conn.write(&cut).await.unwrap();
         let mut writer = conn.take_writer();
-        tokio::io::AsyncWriteExt::shutdown(&mut writer).await.unwrap();
+        tokio::io::AsyncWriteExt::shutdown(&mut writer)
+            .await
+            .unwrap();
         conn.read_reply(false).await.unwrap().expect("an answer")
     })
     .await;
@@ -553,7 +591,8 @@ async fn headers_slower_than_the_header_read_timeout_are_dropped() {
         .await;
         let elapsed = started.elapsed();
         assert!(
-            elapsed >= HEADER_READ_TIMEOUT && elapsed < HEADER_READ_TIMEOUT + Duration::from_secs(3),
+            elapsed >= HEADER_READ_TIMEOUT
+                && elapsed < HEADER_READ_TIMEOUT + Duration::from_secs(3),
             "{what}: closed after {elapsed:?}"
         );
         still_serving(addr, what).await;
@@ -569,14 +608,32 @@ async fn decoding_rows() {
     // message, whatever the signature.
     for (what, body) in [
         ("a % at the end", format!("{sample}&Body=100%").into_bytes()),
-        ("a % without hex digits", format!("{sample}&Body=%zz").into_bytes()),
-        ("a bad escape in a name", format!("{sample}&B%4=x").into_bytes()),
+        (
+            "a % without hex digits",
+            format!("{sample}&Body=%zz").into_bytes(),
+        ),
+        (
+            "a bad escape in a name",
+            format!("{sample}&B%4=x").into_bytes(),
+        ),
         ("%FF in a value", format!("{sample}&Body=%FF").into_bytes()),
-        ("an overlong UTF-8 escape", format!("{sample}&Body=%C0%AF").into_bytes()),
-        ("a lone surrogate escape", format!("{sample}&Body=%ED%A0%80").into_bytes()),
+        (
+            "an overlong UTF-8 escape",
+            format!("{sample}&Body=%C0%AF").into_bytes(),
+        ),
+        (
+            "a lone surrogate escape",
+            format!("{sample}&Body=%ED%A0%80").into_bytes(),
+        ),
         ("%FE in a name", format!("{sample}&%FE=x").into_bytes()),
-        ("a raw 0xFF byte", [sample.as_bytes(), b"&Body=\xff"].concat()),
-        ("a cut UTF-8 sequence", [sample.as_bytes(), b"&Body=\xe2\x82"].concat()),
+        (
+            "a raw 0xFF byte",
+            [sample.as_bytes(), b"&Body=\xff"].concat(),
+        ),
+        (
+            "a cut UTF-8 sequence",
+            [sample.as_bytes(), b"&Body=\xe2\x82"].concat(),
+        ),
     ] {
         let expected = form_error(&body);
         assert!(expected.starts_with("form body: "), "{what}: {expected}");
@@ -820,7 +877,10 @@ async fn non_ascii_path_and_query_rows() {
     }
 
     // Other paths, percent-encoded or raw UTF-8, are not the webhook's: 404 (axum's, no body).
-    for path in [format!("{PATH}/caf%C3%A9"), "/twilio/conversatiöns".to_owned()] {
+    for path in [
+        format!("{PATH}/caf%C3%A9"),
+        "/twilio/conversatiöns".to_owned(),
+    ] {
         let request = TestRequest::new(url(addr, &path), TOKEN)
             .params(params())
             .build();
@@ -845,10 +905,7 @@ async fn a_router_on_a_non_ascii_path() {
         sample_replacing("onMessageAdd", &[("Body", "what the heck")]),
     );
     let reply = exchange(addr, "a non-ASCII path", &wire(&request), false).await;
-    assert_eq!(
-        (reply.status, reply.text()),
-        (200, masked("what the ****"))
-    );
+    assert_eq!((reply.status, reply.text()), (200, masked("what the ****")));
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {

@@ -4,8 +4,9 @@
 //!
 //! - `many_connections_a_mix_of_requests_and_memory_back_to_baseline`: a few thousand concurrent
 //!   keep-alive connections send a mix of valid and invalid requests; every answer is checked
-//!   exactly; the process's resident memory after the run is compared with its level after a
-//!   warm-up round of the same concurrency.
+//!   exactly; the process's memory after the run is compared with its level after a warm-up
+//!   round of the same concurrency: the live heap (counted by the global allocator) within
+//!   1 MiB, the resident set (`VmRSS`) within a generous 32 MiB (see `RSS_SLACK_KIB`).
 //! - `slow_clients_do_not_stop_valid_requests`: while hundreds of connections trickle their
 //!   headers or bodies, valid requests on new connections are answered promptly, and the slow
 //!   ones are dropped by the header read timeout or answered 408 by the body timeout.
@@ -33,9 +34,9 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use stats_alloc::{StatsAlloc, INSTRUMENTED_SYSTEM};
 use common::raw::{head, serve_like_examples, wire, Conn, RawReply};
 use common::{sample_replacing, signed, url, PATH, TOKEN};
+use stats_alloc::{StatsAlloc, INSTRUMENTED_SYSTEM};
 use tokio::io::AsyncWriteExt;
 use tokio::sync::{Barrier, Semaphore};
 use twilio_webhooks::signature::{Algorithm, SignatureError, Validator};
@@ -65,14 +66,22 @@ const REQUESTS: usize = 20_000;
 /// The measured run fails if it takes longer.
 const RUN_LIMIT: Duration = Duration::from_secs(60);
 
-/// How much resident memory may exceed its level after the warm-up once the run is over.
+/// How much resident memory (`VmRSS`) may exceed its level after the warm-up once the run is
+/// over.
 ///
-/// The warm-up uses the same number of concurrent connections as the run, so the allocator and
-/// the runtime have already reached the run's peak: what is left over afterwards is allocator
-/// slack (glibc keeps freed pages; two worker threads, two arenas) plus anything leaked. 16 MiB
-/// is generous for slack (typically a few MiB) and catches a leak of about 800 bytes per request
-/// over the 20,000 requests, or 8 KiB per connection over the 2,000.
-const RSS_SLACK_KIB: u64 = 16 * 1024;
+/// The warm-up has the run's concurrency, so the runtime and the allocator have already grown to
+/// the run's peak. What stays resident afterwards is mostly glibc keeping freed pages in its
+/// per-thread arenas, and that depends on how the frees were interleaved: observed +8 to +13 MiB
+/// after one run on two cores, creeping up by 1 to 2 MiB per further round towards a plateau,
+/// while the live heap was back to the byte. So this bound only catches gross growth; the leak
+/// check is [`HEAP_SLACK`] on the heap the global allocator counts.
+const RSS_SLACK_KIB: u64 = 32 * 1024;
+
+/// How much more may be live on the heap after the run than after the warm-up: nothing a round
+/// allocates outlives it except the runtime's and the libraries' caches, which the warm-up has
+/// already filled (observed: no difference at all). 1 MiB is about 50 bytes per request of the
+/// run, or 500 bytes per connection.
+const HEAP_SLACK: i64 = 1024 * 1024;
 
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread()
@@ -161,7 +170,10 @@ fn mixed(addr: SocketAddr, n: usize) -> (Vec<u8>, u16, String) {
             wire(&signed(
                 addr,
                 PATH,
-                sample_replacing("onConversationAdd", &[("FriendlyName", &format!("Darn {n}"))]),
+                sample_replacing(
+                    "onConversationAdd",
+                    &[("FriendlyName", &format!("Darn {n}"))],
+                ),
             )),
             200,
             serde_json::json!({ "friendly_name": format!("**** {n}") }).to_string(),
@@ -375,14 +387,11 @@ fn mib(kib: u64) -> f64 {
     kib as f64 / 1024.0
 }
 
-/// How much more may be live on the heap after the run than after the warm-up: nothing a round
-/// allocates outlives it except the runtime's and the libraries' caches, which the warm-up has
-/// already filled. 1 MiB is about 50 bytes per request of the run.
-const HEAP_SLACK: i64 = 1024 * 1024;
-
 #[test]
 fn many_connections_a_mix_of_requests_and_memory_back_to_baseline() {
-    let _turn = SERIAL.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let _turn = SERIAL
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     let connections = scaled(CONNECTIONS);
     runtime().block_on(async {
         let before = Memory {
@@ -409,8 +418,9 @@ fn many_connections_a_mix_of_requests_and_memory_back_to_baseline() {
             invalid,
             garbage,
             failures,
-            ..
+            latencies,
         } = tally;
+        drop(latencies);
         let after = settled().await;
 
         println!(
@@ -457,7 +467,9 @@ const PROMPT: Duration = Duration::from_secs(2);
 
 #[test]
 fn slow_clients_do_not_stop_valid_requests() {
-    let _turn = SERIAL.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let _turn = SERIAL
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     // The examples' header timeout is 10 s; 3 s here keeps the test short. The body timeout is
     // the router's, also shortened.
     let header_timeout = Duration::from_secs(3);
@@ -529,7 +541,6 @@ fn slow_clients_do_not_stop_valid_requests() {
                         let started = Instant::now();
                         let reply = tokio::time::timeout(PROMPT, async {
                             let mut conn = Conn::connect(addr).await?;
-                            if started.elapsed() > Duration::from_millis(200) { println!("slow connect {:?} at {:?}", started.elapsed(), opened.elapsed()); }
                             conn.write(&request).await?;
                             conn.read_reply(false).await
                         })
@@ -595,6 +606,11 @@ fn slow_clients_do_not_stop_valid_requests() {
     });
 }
 
+#[test]
+fn the_test_server_listens_like_the_examples() {
+    assert_eq!(common::raw::LISTEN_BACKLOG, example::LISTEN_BACKLOG);
+}
+
 /// The long soak: rounds of the load run for `LOAD_SOAK_SECS` seconds (default 300), with
 /// resident memory checked against the warmed-up level after every round.
 ///
@@ -604,7 +620,9 @@ fn slow_clients_do_not_stop_valid_requests() {
 #[test]
 #[ignore = "long soak: LOAD_SOAK_SECS=600 cargo test --release --test load -- --ignored --nocapture"]
 fn soak() {
-    let _turn = SERIAL.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let _turn = SERIAL
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     let seconds: u64 = std::env::var("LOAD_SOAK_SECS")
         .ok()
         .and_then(|text| text.parse().ok())
@@ -637,9 +655,13 @@ fn soak() {
                 now.heap,
                 warmed.heap,
             );
-            assert!(now.heap <= warmed.heap + HEAP_SLACK, "round {rounds}: the heap grew");
             assert!(
-                now.rss_kib <= warmed.rss_kib + RSS_SLACK_KIB,
+                now.heap <= warmed.heap + HEAP_SLACK,
+                "round {rounds}: the heap grew"
+            );
+            // Twice the run's allowance: glibc's retained pages creep up over the first rounds.
+            assert!(
+                now.rss_kib <= warmed.rss_kib + 2 * RSS_SLACK_KIB,
                 "round {rounds}: resident memory grew"
             );
         }

@@ -16,9 +16,9 @@ mod common;
 #[tokio::main]
 async fn main() -> ExitCode {
     common::init_tracing();
-    let validator = match common::validator_from_env() {
-        Ok(validator) => validator,
-        Err(message) => return common::fail(&message),
+    let (router, filters) = match common::router_from_env(archive::webhooks()) {
+        Ok(built) => built,
+        Err(code) => return code,
     };
     let path = std::env::var("ARCHIVE_PATH").unwrap_or_else(|_| "events.jsonl".to_owned());
     let archive = match archive::Archive::open(&path) {
@@ -29,11 +29,5 @@ async fn main() -> ExitCode {
         "archive: appending post-action events to {}",
         archive.path().display()
     );
-    let webhooks = archive::webhooks().validator(validator);
-    let filters = webhooks.filters();
-    let router = match webhooks.into_router() {
-        Ok(router) => router,
-        Err(err) => return common::fail(&err.to_string()),
-    };
     common::serve("archive", router.with_state(archive), &filters).await
 }

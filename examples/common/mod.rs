@@ -11,6 +11,7 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
 use tokio::sync::Semaphore;
 
+use twilio_webhooks::router::Webhooks;
 use twilio_webhooks::signature::{ConfigError, Validator};
 
 /// The port when `PORT` is unset.
@@ -26,10 +27,29 @@ pub fn init_tracing() {
         .init();
 }
 
-/// The signature validator from `TWILIO_AUTH_TOKEN` (required) and `PUBLIC_URL` (optional), or
-/// the message to print when they are missing or invalid.
-pub fn validator_from_env() -> Result<Validator, String> {
-    Validator::from_env().map_err(|err| match err {
+/// The signature validator from `TWILIO_AUTH_TOKEN` (required) and `PUBLIC_URL` (optional);
+/// when they are missing or invalid, says so on stderr and gives the exit code.
+pub fn validator_from_env() -> Result<Validator, ExitCode> {
+    Validator::from_env().map_err(|err| fail(&config_message(err)))
+}
+
+/// The webhooks' axum router with the validator from the environment, and its filters; when
+/// something is wrong, says so on stderr and gives the exit code.
+#[allow(dead_code)] // not every example builds a router
+pub fn router_from_env<S: Clone + Send + Sync + 'static>(
+    webhooks: Webhooks<S>,
+) -> Result<(axum::Router<S>, Vec<&'static str>), ExitCode> {
+    let webhooks = webhooks.validator(validator_from_env()?);
+    let filters = webhooks.filters();
+    let router = webhooks
+        .into_router()
+        .map_err(|err| fail(&err.to_string()))?;
+    Ok((router, filters))
+}
+
+/// What to tell the user about a configuration error, naming the variable to fix.
+fn config_message(err: ConfigError) -> String {
+    match err {
         ConfigError::MissingEnv { .. } | ConfigError::NoTokens => format!(
             "TWILIO_AUTH_TOKEN must hold your Twilio auth token (several separated by commas): {err}"
         ),
@@ -37,7 +57,7 @@ pub fn validator_from_env() -> Result<Validator, String> {
             "PUBLIC_URL must be the base URL Twilio is configured with, like https://hooks.example.com: {err}"
         ),
         _ => err.to_string(),
-    })
+    }
 }
 
 /// `127.0.0.1:$PORT`.
@@ -58,6 +78,23 @@ pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
 /// The most connections served at once; more wait in the listen queue.
 pub const MAX_CONNECTIONS: usize = 4096;
 
+/// How many connections the kernel holds, established but not yet accepted. tokio's
+/// `TcpListener::bind` uses 128, which a burst of concurrent webhooks overflows: the kernel then
+/// drops the client's SYN and the client retries after 1 s (then 3 s), eating into Twilio's 5 s.
+/// Linux caps it at `net.core.somaxconn`.
+pub const LISTEN_BACKLOG: u32 = 1024;
+
+/// A listener on `address` with a [`LISTEN_BACKLOG`] queue.
+pub fn bind(address: SocketAddr) -> std::io::Result<tokio::net::TcpListener> {
+    let socket = match address {
+        SocketAddr::V4(_) => tokio::net::TcpSocket::new_v4()?,
+        SocketAddr::V6(_) => tokio::net::TcpSocket::new_v6()?,
+    };
+    socket.set_reuseaddr(true)?;
+    socket.bind(address)?;
+    socket.listen(LISTEN_BACKLOG)
+}
+
 /// Serves `app` until Ctrl-C, printing where; a setup error is printed and exits with 1.
 ///
 /// Connections are HTTP/1.1 with a header read timeout, so a client that never finishes its
@@ -67,7 +104,7 @@ pub async fn serve(name: &str, app: axum::Router, filters: &[&str]) -> ExitCode 
         Ok(address) => address,
         Err(message) => return fail(&message),
     };
-    let listener = match tokio::net::TcpListener::bind(address).await {
+    let listener = match bind(address) {
         Ok(listener) => listener,
         Err(err) => return fail(&format!("cannot listen on {address}: {err}")),
     };
@@ -79,8 +116,13 @@ pub async fn serve(name: &str, app: axum::Router, filters: &[&str]) -> ExitCode 
     let shutdown = tokio::signal::ctrl_c();
     tokio::pin!(shutdown);
     loop {
-        let Ok(slot) = Arc::clone(&slots).acquire_owned().await else {
-            return ExitCode::SUCCESS;
+        // Waiting for a free slot, as for a connection, still answers Ctrl-C.
+        let slot = tokio::select! {
+            slot = Arc::clone(&slots).acquire_owned() => match slot {
+                Ok(slot) => slot,
+                Err(_) => return ExitCode::SUCCESS,
+            },
+            _ = &mut shutdown => return ExitCode::SUCCESS,
         };
         let (stream, _) = tokio::select! {
             accepted = listener.accept() => match accepted {

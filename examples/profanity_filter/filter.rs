@@ -31,7 +31,7 @@ impl Filter {
         words: impl IntoIterator<Item = W>,
         blocked_authors: impl IntoIterator<Item = A>,
     ) -> Self {
-        let words = words
+        let words: Vec<Vec<char>> = words
             .into_iter()
             .map(|word| word.as_ref().trim().chars().map(fold).collect::<Vec<_>>())
             .filter(|word| !word.is_empty())
@@ -43,7 +43,11 @@ impl Filter {
             .collect();
         let ascii_words = words
             .iter()
-            .map(|word| word.iter().map(|&c| u8::try_from(c).ok().filter(u8::is_ascii)).collect())
+            .map(|word| {
+                word.iter()
+                    .map(|&c| u8::try_from(c).ok().filter(u8::is_ascii))
+                    .collect()
+            })
             .collect::<Option<Vec<Vec<u8>>>>()
             .map(Arc::new);
         Self {
@@ -144,11 +148,12 @@ fn mask_ascii(text: &str, words: &[Vec<u8>]) -> Option<String> {
     let mut start = 0;
     while start < bytes.len() {
         let at_boundary = start == 0 || !bytes[start - 1].is_ascii_alphanumeric();
+        let first = bytes[start].to_ascii_lowercase();
         let matched = at_boundary
             .then(|| {
                 words
                     .iter()
-                    .filter(|word| matches_ascii_at(&bytes, start, word))
+                    .filter(|word| word[0] == first && matches_ascii_at(&bytes, start, word))
                     .map(Vec::len)
                     .max()
             })
@@ -172,7 +177,9 @@ fn matches_ascii_at(bytes: &[u8], start: usize, word: &[u8]) -> bool {
     let end = start + word.len();
     end <= bytes.len()
         && bytes[start..end].eq_ignore_ascii_case(word)
-        && bytes.get(end).is_none_or(|next| !next.is_ascii_alphanumeric())
+        && bytes
+            .get(end)
+            .is_none_or(|next| !next.is_ascii_alphanumeric())
 }
 
 /// Whether `word` (folded) occurs at `start` as a whole word, ignoring case.

@@ -18,15 +18,9 @@ mod filter;
 #[tokio::main]
 async fn main() -> ExitCode {
     common::init_tracing();
-    let validator = match common::validator_from_env() {
-        Ok(validator) => validator,
-        Err(message) => return common::fail(&message),
-    };
-    let webhooks = filter::webhooks().validator(validator);
-    let filters = webhooks.filters();
-    let router = match webhooks.into_router() {
-        Ok(router) => router,
-        Err(err) => return common::fail(&err.to_string()),
+    let (router, filters) = match common::router_from_env(filter::webhooks()) {
+        Ok(built) => built,
+        Err(code) => return code,
     };
     let app = router.with_state(filter::Filter::from_env());
     common::serve("profanity_filter", app, &filters).await

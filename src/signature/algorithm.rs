@@ -71,6 +71,42 @@ impl FromStr for Algorithm {
 /// How many parameters are sorted on the stack; longer lists are sorted in a `Vec`.
 const INLINE_PARAMS: usize = 32;
 
+/// One parameter, with the first eight bytes of its name as a number that orders like them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Keyed<'a> {
+    prefix: u64,
+    name: &'a str,
+    value: &'a str,
+}
+
+impl<'a> Keyed<'a> {
+    const EMPTY: Keyed<'static> = Keyed {
+        prefix: 0,
+        name: "",
+        value: "",
+    };
+
+    fn new((name, value): (&'a str, &'a str)) -> Self {
+        let mut head = [0u8; 8];
+        let len = name.len().min(8);
+        head[..len].copy_from_slice(&name.as_bytes()[..len]);
+        Self {
+            prefix: u64::from_be_bytes(head),
+            name,
+            value,
+        }
+    }
+
+    /// Byte order of `(name, value)`. Most names differ in their first eight bytes, so most
+    /// comparisons are one integer comparison; equal prefixes (or a name that is a prefix of
+    /// another, padded with zeros) fall back to comparing the strings.
+    fn order(&self, other: &Self) -> std::cmp::Ordering {
+        self.prefix
+            .cmp(&other.prefix)
+            .then_with(|| (self.name, self.value).cmp(&(other.name, other.value)))
+    }
+}
+
 /// Parameters in signing order: sorted by name, then value, in byte order; identical pairs once.
 ///
 /// Holds references into the caller's parameters; nothing is copied. Up to
@@ -78,15 +114,15 @@ const INLINE_PARAMS: usize = 32;
 /// nothing.
 #[derive(Clone)]
 pub(crate) struct SortedParams<'a> {
-    inline: [(&'a str, &'a str); INLINE_PARAMS],
+    inline: [Keyed<'a>; INLINE_PARAMS],
     len: usize,
-    heap: Vec<(&'a str, &'a str)>,
+    heap: Vec<Keyed<'a>>,
 }
 
 impl Default for SortedParams<'_> {
     fn default() -> Self {
         Self {
-            inline: [("", ""); INLINE_PARAMS],
+            inline: [Keyed::EMPTY; INLINE_PARAMS],
             len: 0,
             heap: Vec::new(),
         }
@@ -105,7 +141,7 @@ impl<'a> SortedParams<'a> {
         P: IntoIterator<Item = (&'a str, &'a str)>,
     {
         let mut sorted = Self::default();
-        let mut params = params.into_iter();
+        let mut params = params.into_iter().map(Keyed::new);
         for pair in params.by_ref() {
             if sorted.len == INLINE_PARAMS {
                 sorted.heap = sorted.inline.to_vec();
@@ -121,16 +157,16 @@ impl<'a> SortedParams<'a> {
         // themselves; dropping repeats then drops repeated values of a name, as Twilio does.
         if sorted.heap.is_empty() {
             let pairs = &mut sorted.inline[..sorted.len];
-            pairs.sort_unstable();
+            pairs.sort_unstable_by(Keyed::order);
             sorted.len = dedup(pairs);
         } else {
-            sorted.heap.sort_unstable();
+            sorted.heap.sort_unstable_by(Keyed::order);
             sorted.heap.dedup();
         }
         sorted
     }
 
-    pub(crate) fn pairs(&self) -> &[(&'a str, &'a str)] {
+    fn keyed(&self) -> &[Keyed<'a>] {
         if self.heap.is_empty() {
             &self.inline[..self.len]
         } else {
@@ -138,8 +174,13 @@ impl<'a> SortedParams<'a> {
         }
     }
 
+    /// The pairs, in signing order.
+    pub(crate) fn pairs(&self) -> impl Iterator<Item = (&'a str, &'a str)> + '_ {
+        self.keyed().iter().map(|pair| (pair.name, pair.value))
+    }
+
     pub(crate) fn is_empty(&self) -> bool {
-        self.pairs().is_empty()
+        self.keyed().is_empty()
     }
 }
 
@@ -218,7 +259,12 @@ impl KeyedSecret {
     }
 
     /// The base64 HMAC of `url` and `params`, as [`sign`].
-    pub(crate) fn sign(&self, algorithm: Algorithm, url: &[&str], params: &SortedParams<'_>) -> Encoded {
+    pub(crate) fn sign(
+        &self,
+        algorithm: Algorithm,
+        url: &[&str],
+        params: &SortedParams<'_>,
+    ) -> Encoded {
         match algorithm {
             Algorithm::HmacSha1 => feed(self.sha1.clone(), url, params),
             Algorithm::HmacSha256 => feed(self.sha256.clone(), url, params),
@@ -285,7 +331,7 @@ mod tests {
             ("a", "3"),
         ]);
         assert_eq!(
-            params.pairs(),
+            params.pairs().collect::<Vec<_>>(),
             [
                 ("Reason", "y"),
                 ("ReasonConferenceEnded", "x"),
@@ -303,11 +349,27 @@ mod tests {
         let mut pairs: Vec<(&str, &str)> = names.iter().map(|n| (n.as_str(), "v")).collect();
         pairs.push(("P07", "v"));
         let sorted = SortedParams::new(pairs.iter().copied());
-        assert_eq!(sorted.pairs().len(), 40);
-        assert!(sorted.pairs().windows(2).all(|w| w[0] < w[1]));
-        let short = SortedParams::new(pairs[30..].iter().copied());
-        assert_eq!(short.pairs().len(), 10);
-        assert!(short.pairs().windows(2).all(|w| w[0] < w[1]));
+        let sorted: Vec<_> = sorted.pairs().collect();
+        assert_eq!(sorted.len(), 40);
+        assert!(sorted.windows(2).all(|w| w[0] < w[1]));
+        let short: Vec<_> = SortedParams::new(pairs[30..].iter().copied()).pairs().collect();
+        assert_eq!(short.len(), 10);
+        assert!(short.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn prefix_order_is_byte_order(
+            pairs in proptest::collection::vec(("[ab\\x00]{0,10}", "[ab]{0,2}"), 0..40)
+        ) {
+            let pairs: Vec<(&str, &str)> =
+                pairs.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+            let mut expected = pairs.clone();
+            expected.sort_unstable();
+            expected.dedup();
+            let sorted: Vec<_> = SortedParams::new(pairs.iter().copied()).pairs().collect();
+            proptest::prop_assert_eq!(sorted, expected);
+        }
     }
 
     #[test]
@@ -334,7 +396,12 @@ mod tests {
 
     #[test]
     fn sha256_is_44_characters() {
-        let signature = sign(Algorithm::HmacSha256, b"k", &[URL], &SortedParams::default());
+        let signature = sign(
+            Algorithm::HmacSha256,
+            b"k",
+            &[URL],
+            &SortedParams::default(),
+        );
         assert_eq!(signature.as_str().len(), 44);
         assert!(signature.as_str().ends_with('='));
     }

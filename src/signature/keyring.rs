@@ -214,8 +214,12 @@ impl Keyring {
         };
 
         let matches = |url: &[&str]| {
-            secrets()
-                .any(|secret| secret.0.sign(algorithm, url, params).matches(request.signature))
+            secrets().any(|secret| {
+                secret
+                    .0
+                    .sign(algorithm, url, params)
+                    .matches(request.signature)
+            })
         };
         // The URL as received first: it is the one Twilio signed unless a port was added or
         // dropped on the way, and the variant is only made when it is needed.

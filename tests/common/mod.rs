@@ -1,5 +1,6 @@
 //! What the HTTP integration tests share: serving on 127.0.0.1:0, sending signed requests with a
 //! real HTTP client, and sample events with some parameters changed. Every wait is bounded.
+//! [`raw`] speaks HTTP/1.1 over a bare `TcpStream`, and serves the way the example servers do.
 
 #![allow(dead_code)] // Each test crate uses its own part of this module.
 

@@ -16,7 +16,8 @@ use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
 use tokio::net::{TcpSocket, TcpStream};
 use tokio::sync::Semaphore;
 
-/// The listen backlog of the examples' `serve` (`examples/common/mod.rs`).
+/// The listen backlog of the examples' `serve` (`LISTEN_BACKLOG` in `examples/common/mod.rs`;
+/// `tests/load.rs` checks the two agree).
 pub const LISTEN_BACKLOG: u32 = 1024;
 
 /// Serves `app` on 127.0.0.1 at a free port as `examples/common/mod.rs` `serve` does (HTTP/1.1,
