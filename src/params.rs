@@ -285,16 +285,26 @@ impl fmt::Debug for Params {
 impl serde::Serialize for Params {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        for (index, (name, value)) in self.iter().enumerate() {
-            let earlier = self.iter().take(index).any(|(n, _)| n == name);
-            if earlier {
-                continue;
+        // Group the values by name in one pass, each name at its first position: linear in the
+        // number of parameters (looking for earlier names pair by pair was quadratic, minutes
+        // for a 1 MiB body of distinct names).
+        let mut positions: std::collections::HashMap<&str, usize> =
+            std::collections::HashMap::with_capacity(self.len());
+        let mut groups: Vec<(&str, Vec<&str>)> = Vec::new();
+        for (name, value) in self.iter() {
+            match positions.get(name) {
+                Some(&position) => groups[position].1.push(value),
+                None => {
+                    positions.insert(name, groups.len());
+                    groups.push((name, vec![value]));
+                }
             }
-            if self.count(name) > 1 {
-                map.serialize_entry(name, &self.get_all(name).collect::<Vec<_>>())?;
-            } else {
-                map.serialize_entry(name, value)?;
+        }
+        let mut map = serializer.serialize_map(None)?;
+        for (name, values) in &groups {
+            match values.as_slice() {
+                [value] => map.serialize_entry(name, value)?,
+                values => map.serialize_entry(name, values)?,
             }
         }
         map.end()
@@ -394,7 +404,7 @@ fn decode_fast(body: &[u8]) -> Option<Params> {
         }
         let name_end = written;
         // The value: up to the next `&`.
-        while has_value {
+        while has_value && !matches!(body.get(i), None | Some(b'&')) {
             // Whole words up to the next `%` or `&`. The whole word is written (`written <= i`,
             // so it fits); bytes past the stop are written over later.
             while let Some(chunk) = body.get(i..i + 8) {
@@ -424,9 +434,6 @@ fn decode_fast(body: &[u8]) -> Option<Params> {
                 if body.get(i) != Some(&b'%') {
                     break;
                 }
-            }
-            if matches!(body.get(i), None | Some(b'&')) {
-                break;
             }
         }
         if i > pair_start {

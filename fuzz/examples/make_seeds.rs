@@ -199,10 +199,8 @@ fn encode(input: &SignatureInput<'_>) -> Vec<u8> {
         items.extend([Item::Flag(true), Item::Text(name), Item::Text(value)]);
     }
     items.extend([Item::Flag(false), Item::Text(input.signature)]);
-    for option in [input.settings] {
-        items.push(Item::Flag(option.is_some()));
-        items.extend(option.map(Item::Text));
-    }
+    items.push(Item::Flag(input.settings.is_some()));
+    items.extend(input.settings.map(Item::Text));
     items.push(Item::Text(input.target));
     for option in [
         input.host,

@@ -82,3 +82,35 @@ pub struct SignatureInput<'a> {
     pub content_type: Option<&'a str>,
     pub body: &'a [u8],
 }
+
+/// The documented form decoding, written the obvious way: pairs split on `&` (empty ones
+/// skipped), the name up to the first `=`, `+` a space, `%XX` the byte `XX`, each name and value
+/// UTF-8. `None` when the body is not valid form encoding.
+pub fn reference_decode(body: &[u8]) -> Option<Vec<(String, String)>> {
+    fn digit(byte: Option<&u8>) -> Option<u8> {
+        char::from(*byte?).to_digit(16).map(|d| d as u8)
+    }
+    fn decode(raw: &[u8]) -> Option<String> {
+        let mut bytes = Vec::with_capacity(raw.len());
+        let mut i = 0;
+        while let Some(&byte) = raw.get(i) {
+            match byte {
+                b'+' => bytes.push(b' '),
+                b'%' => {
+                    bytes.push(digit(raw.get(i + 1))? << 4 | digit(raw.get(i + 2))?);
+                    i += 2;
+                }
+                byte => bytes.push(byte),
+            }
+            i += 1;
+        }
+        String::from_utf8(bytes).ok()
+    }
+    body.split(|&b| b == b'&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| match pair.iter().position(|&b| b == b'=') {
+            Some(eq) => Some((decode(&pair[..eq])?, decode(&pair[eq + 1..])?)),
+            None => Some((decode(pair)?, String::new())),
+        })
+        .collect()
+}

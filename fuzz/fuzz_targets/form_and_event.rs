@@ -1,6 +1,8 @@
 //! Arbitrary bytes as a form body: decoding, event parsing and the JSON form of events.
 //!
 //! Checks, for every input:
+//! - `Params::parse` decodes exactly as a plain reference decoder does (same pairs, and an
+//!   error exactly when the reference finds the body invalid);
 //! - `Params::parse` and `Event::from_form` never panic, and agree: a body that does not decode
 //!   is `ParseError::Form` with the same `FormError`; one that does is parsed exactly as
 //!   `Event::from_params` parses the decoded list;
@@ -9,12 +11,28 @@
 //! - error messages can always be displayed.
 #![no_main]
 
+mod common;
+
 use libfuzzer_sys::fuzz_target;
 use twilio_webhooks::{Event, Params, ParseError};
 
 fuzz_target!(|data: &[u8]| {
     let event = Event::from_form(data);
-    let params = match Params::parse(data) {
+    let parsed = Params::parse(data);
+    let expected = common::reference_decode(data);
+    match (&parsed, &expected) {
+        (Ok(params), Some(pairs)) => {
+            let got: Vec<(&str, &str)> = params.iter().collect();
+            let want: Vec<(&str, &str)> = pairs
+                .iter()
+                .map(|(n, v)| (n.as_str(), v.as_str()))
+                .collect();
+            assert_eq!(got, want, "decoded differently from the reference");
+        }
+        (Err(_), None) => {}
+        _ => panic!("parse: {parsed:?}, reference: {expected:?}"),
+    }
+    let params = match parsed {
         Ok(params) => params,
         Err(err) => {
             let _ = err.to_string();

@@ -352,7 +352,9 @@ mod tests {
         let sorted: Vec<_> = sorted.pairs().collect();
         assert_eq!(sorted.len(), 40);
         assert!(sorted.windows(2).all(|w| w[0] < w[1]));
-        let short: Vec<_> = SortedParams::new(pairs[30..].iter().copied()).pairs().collect();
+        let short: Vec<_> = SortedParams::new(pairs[30..].iter().copied())
+            .pairs()
+            .collect();
         assert_eq!(short.len(), 10);
         assert!(short.windows(2).all(|w| w[0] < w[1]));
     }
@@ -370,6 +372,24 @@ mod tests {
             let sorted: Vec<_> = SortedParams::new(pairs.iter().copied()).pairs().collect();
             proptest::prop_assert_eq!(sorted, expected);
         }
+    }
+
+    #[test]
+    fn long_and_many_pieces_sign_like_the_whole() {
+        let long = "x".repeat(1500);
+        let medium = "y".repeat(300);
+        let params = SortedParams::new([("A", long.as_str()), ("B", medium.as_str()), ("C", "z")]);
+        let whole = [URL, "A", &long, "B", &medium, "C", "z"].concat();
+        assert_eq!(
+            sign(Algorithm::HmacSha1, b"k", &[URL], &params).as_str(),
+            sign(
+                Algorithm::HmacSha1,
+                b"k",
+                &[&whole],
+                &SortedParams::default()
+            )
+            .as_str()
+        );
     }
 
     #[test]

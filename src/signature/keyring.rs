@@ -340,6 +340,43 @@ impl<'a> SignedRequest<'a> {
         }
     }
 
+    /// A form request's URL, signature and parameters, built in place (see [`complete`]).
+    ///
+    /// [`complete`]: Self::complete
+    pub(crate) fn form<P>(url: &'a str, signature: &'a str, params: P) -> Self
+    where
+        P: IntoIterator<Item = (&'a str, &'a str)>,
+    {
+        Self {
+            url,
+            signature,
+            params: SortedParams::new(params),
+            body: None,
+            settings: None,
+        }
+    }
+
+    /// All of a request at once, built in place: the builder methods move the whole value
+    /// (the sorted parameters are kept inline, about a kilobyte) at every step.
+    pub(crate) fn complete<P>(
+        url: &'a str,
+        signature: &'a str,
+        params: P,
+        body: &'a [u8],
+        settings: Option<&'a str>,
+    ) -> Self
+    where
+        P: IntoIterator<Item = (&'a str, &'a str)>,
+    {
+        Self {
+            url,
+            signature,
+            params: SortedParams::new(params),
+            body: Some(body),
+            settings,
+        }
+    }
+
     /// The decoded form parameters (none for a GET or a JSON body), in any order.
     pub fn params<P>(mut self, params: P) -> Self
     where

@@ -134,7 +134,7 @@ pub fn validate<'a, P>(
 where
     P: IntoIterator<Item = (&'a str, &'a str)>,
 {
-    keyring.verify(&SignedRequest::new(url, signature).params(params))
+    keyring.verify(&SignedRequest::form(url, signature, params))
 }
 
 /// Checks the signature of a request with a JSON (or other raw) body: the URL must carry

@@ -171,11 +171,9 @@ impl Validator {
         {
             return Err(SignatureError::UnsignedBody);
         }
-        let request = SignedRequest::new(url, signature)
-            .params(params)
-            .body(body)
-            .settings(settings);
-        self.keyring.verify(&request)
+        self.keyring.verify(&SignedRequest::complete(
+            url, signature, params, body, settings,
+        ))
     }
 }
 
