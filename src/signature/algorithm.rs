@@ -69,7 +69,7 @@ impl FromStr for Algorithm {
 }
 
 /// How many parameters are sorted on the stack; longer lists are sorted in a `Vec`.
-const INLINE_PARAMS: usize = 32;
+const INLINE_PARAMS: usize = 24;
 
 /// One parameter, with the first eight bytes of its name as a number that orders like them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -121,11 +121,7 @@ pub(crate) struct SortedParams<'a> {
 
 impl Default for SortedParams<'_> {
     fn default() -> Self {
-        Self {
-            inline: [Keyed::EMPTY; INLINE_PARAMS],
-            len: 0,
-            heap: Vec::new(),
-        }
+        Self::NONE
     }
 }
 
@@ -136,6 +132,13 @@ impl fmt::Debug for SortedParams<'_> {
 }
 
 impl<'a> SortedParams<'a> {
+    /// No parameters (a GET, or a JSON body signed through `bodySHA256`).
+    pub(crate) const NONE: Self = Self {
+        inline: [Keyed::EMPTY; INLINE_PARAMS],
+        len: 0,
+        heap: Vec::new(),
+    };
+
     pub(crate) fn new<P>(params: P) -> Self
     where
         P: IntoIterator<Item = (&'a str, &'a str)>,

@@ -205,10 +205,9 @@ impl Keyring {
             (Some(_), None) => return Err(SignatureError::MissingBody),
             (_, body) => body,
         };
-        let no_params = SortedParams::default();
         // With bodySHA256 the signature covers the URL alone; the hash covers the body.
         let params = if body_hash.is_some() {
-            &no_params
+            &SortedParams::NONE
         } else {
             &request.params
         };
