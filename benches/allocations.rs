@@ -20,9 +20,8 @@ use twilio_webhooks::{ConversationsEvent, Event, Params};
 
 #[path = "common/mod.rs"]
 mod common;
-#[allow(dead_code)]
-#[path = "../examples/profanity_filter/filter.rs"]
-mod filter;
+
+use common::filter;
 
 #[global_allocator]
 static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
@@ -133,15 +132,7 @@ fn main() {
     );
 
     let filter = filter::Filter::new(filter::DEFAULT_WORDS.iter(), ["blocked-author"]);
-    let service = filter::webhooks()
-        .validator(common::validator())
-        .into_service(filter.clone())
-        .unwrap();
-    let router = filter::webhooks()
-        .validator(common::validator())
-        .into_router()
-        .unwrap()
-        .with_state(filter.clone());
+    let (service, router) = common::filter_service(&filter);
     let cases = [
         ("onMessageAdd, masked (modify)", params.clone()),
         (

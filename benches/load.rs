@@ -47,9 +47,8 @@ use tokio::net::{TcpListener, TcpStream};
 
 #[path = "common/mod.rs"]
 mod common;
-#[allow(dead_code)]
-#[path = "../examples/profanity_filter/filter.rs"]
-mod filter;
+
+use common::filter;
 
 /// The name of the server runtime's threads, to find their CPU time.
 const SERVER_THREAD: &str = "load-server";

@@ -16,7 +16,7 @@ use twilio_webhooks::{ConversationsEvent, Event, Params};
 mod common;
 
 fn decode(c: &mut Criterion) {
-    let form = common::message_add_form();
+    let form = common::message_add(common::MESSAGE_BODY).to_form();
     let mut group = c.benchmark_group("decode");
     group.throughput(Throughput::Bytes(form.len() as u64));
     group.bench_function("Params::parse/onMessageAdd", |b| {

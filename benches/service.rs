@@ -14,9 +14,8 @@ use twilio_webhooks::Params;
 
 #[path = "common/mod.rs"]
 mod common;
-#[allow(dead_code)]
-#[path = "../examples/profanity_filter/filter.rs"]
-mod filter;
+
+use common::filter;
 
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
@@ -53,15 +52,7 @@ fn cases() -> Vec<(&'static str, Params, u16, &'static str)> {
 fn service(c: &mut Criterion) {
     let rt = runtime();
     let filter = filter::Filter::new(filter::DEFAULT_WORDS.iter(), ["blocked-author"]);
-    let service = filter::webhooks()
-        .validator(common::validator())
-        .into_service(filter.clone())
-        .unwrap();
-    let router = filter::webhooks()
-        .validator(common::validator())
-        .into_router()
-        .unwrap()
-        .with_state(filter);
+    let (service, router) = common::filter_service(&filter);
 
     let mut group = c.benchmark_group("service");
     for (name, params, status, answer) in cases() {

@@ -61,19 +61,13 @@ async fn stats(axum::extract::State(app): axum::extract::State<AppState>) -> Str
 #[tokio::main]
 async fn main() -> ExitCode {
     common::init_tracing();
-    let validator = match common::validator_from_env() {
-        Ok(validator) => validator,
-        Err(code) => return code,
-    };
     let webhooks = Webhooks::new()
-        .validator(validator)
         .path("/conversations")
         .pre_action(check_message)
         .post_action(count_message);
-    let filters = webhooks.filters();
-    let webhooks = match webhooks.into_router() {
-        Ok(router) => router,
-        Err(err) => return common::fail(&err.to_string()),
+    let (webhooks, filters) = match common::router_from_env(webhooks) {
+        Ok(built) => built,
+        Err(code) => return code,
     };
     let app = Router::new()
         .route("/health", get(|| async { "ok\n" }))

@@ -55,48 +55,56 @@ impl MessagingBinding {
     /// Takes one parameter if it belongs to the binding; returns whether it did.
     ///
     /// An empty value is Twilio's null: it is taken but creates no binding, so a body whose
-    /// binding parameters are all empty has no binding at all.
+    /// binding parameters are all empty has no binding at all. A repeat of a single-valued
+    /// parameter is not taken (it goes to the event's `extra`).
     pub(crate) fn accept(slot: &mut Option<Self>, name: &str, value: &str) -> bool {
         let Some(key) = name.strip_prefix(Self::PREFIX) else {
             return false;
         };
-        if key == "Address" {
-            if !value.is_empty() {
-                slot.get_or_insert_with(Self::default)
-                    .addresses
-                    .push(value.to_owned());
-            }
-            return true;
-        }
-        if !matches!(
-            key,
-            "ProxyAddress" | "ProjectedAddress" | "AuthorAddress" | "Type"
-        ) {
-            return false;
-        }
-        if value.is_empty() {
-            return true;
-        }
-        let binding = slot.get_or_insert_with(Self::default);
-        let single = match key {
-            "ProxyAddress" => &mut binding.proxy_address,
-            "ProjectedAddress" => &mut binding.projected_address,
-            "AuthorAddress" => &mut binding.author_address,
-            _ => {
-                if binding.binding_type.is_some() {
-                    return false;
+        match key {
+            "Address" => {
+                if !value.is_empty() {
+                    let binding = slot.get_or_insert_with(Self::default);
+                    binding.addresses.push(value.to_owned());
                 }
-                let Ok(kind) = value.parse();
-                binding.binding_type = Some(kind);
-                return true;
+                true
             }
-        };
-        if single.is_some() {
-            return false;
+            "ProxyAddress" => set_once(slot, value, |b| &mut b.proxy_address, str::to_owned),
+            "ProjectedAddress" => {
+                set_once(slot, value, |b| &mut b.projected_address, str::to_owned)
+            }
+            "AuthorAddress" => set_once(slot, value, |b| &mut b.author_address, str::to_owned),
+            "Type" => set_once(
+                slot,
+                value,
+                |b| &mut b.binding_type,
+                |value| {
+                    let Ok(kind) = value.parse();
+                    kind
+                },
+            ),
+            _ => false,
         }
-        *single = Some(value.to_owned());
-        true
     }
+}
+
+/// Sets one single-valued part of the binding from a non-empty `value`; `false` when that part
+/// was already set.
+fn set_once<T>(
+    slot: &mut Option<MessagingBinding>,
+    value: &str,
+    part: fn(&mut MessagingBinding) -> &mut Option<T>,
+    convert: fn(&str) -> T,
+) -> bool {
+    if value.is_empty() {
+        return true;
+    }
+    let part = part(slot.get_or_insert_with(MessagingBinding::default));
+    if part.is_some() {
+        return false;
+    }
+    *part = Some(convert(value));
+    true
 }
 
 /// The JSON form mirrors Twilio's REST `messaging_binding`: `address` is a string, or an array

@@ -90,8 +90,8 @@ where
     }
     let mut body = std::pin::pin!(body);
     // One chunk (the usual case) is kept as is; more are copied into one buffer.
-    let mut first: Option<Bytes> = None;
-    let mut buffer: Option<BytesMut> = None;
+    let mut first = Bytes::new();
+    let mut joined: Option<BytesMut> = None;
     let mut read = 0usize;
     while let Some(frame) = body.as_mut().frame().await {
         let frame = frame.map_err(|err| BodyError::Read {
@@ -105,26 +105,19 @@ where
         if read > limit {
             return Err(too_large);
         }
-        if chunk.is_empty() {
-            continue;
-        }
-        match (&mut first, &mut buffer) {
-            (None, None) => first = Some(chunk),
-            (Some(held), None) => {
-                let mut joined = BytesMut::with_capacity(held.len() + chunk.len());
-                joined.extend_from_slice(held);
-                joined.extend_from_slice(&chunk);
-                first = None;
-                buffer = Some(joined);
+        match &mut joined {
+            Some(joined) => joined.extend_from_slice(&chunk),
+            None if first.is_empty() => first = chunk,
+            None if chunk.is_empty() => {}
+            None => {
+                let mut buffer = BytesMut::with_capacity(first.len() + chunk.len());
+                buffer.extend_from_slice(&first);
+                buffer.extend_from_slice(&chunk);
+                joined = Some(buffer);
             }
-            (_, Some(joined)) => joined.extend_from_slice(&chunk),
         }
     }
-    Ok(match (first, buffer) {
-        (_, Some(joined)) => joined.freeze(),
-        (Some(only), None) => only,
-        (None, None) => Bytes::new(),
-    })
+    Ok(joined.map_or(first, BytesMut::freeze))
 }
 
 pin_project_lite::pin_project! {

@@ -77,6 +77,22 @@ pub trait PreActionWebhook: ConversationsEvent {
 /// A post-action event: only acknowledged.
 pub trait PostActionWebhook: ConversationsEvent {}
 
+/// The one `EventType` of a webhook.
+///
+/// # Errors
+///
+/// [`ParseError::MissingEventType`] or [`ParseError::DuplicateEventType`].
+pub(crate) fn event_type(params: &Params) -> Result<&str, ParseError> {
+    let mut values = params.get_all("EventType");
+    match (values.next(), values.next()) {
+        (Some(event_type), None) => Ok(event_type),
+        (None, _) => Err(ParseError::MissingEventType),
+        (Some(_), Some(_)) => Err(ParseError::DuplicateEventType {
+            count: params.count("EventType"),
+        }),
+    }
+}
+
 /// An event whose `EventType` this version of the library does not know, kept whole.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -203,22 +219,13 @@ macro_rules! event_enums {
             /// [`ParseError`] when `EventType` is missing or repeated, or a parameter of a known
             /// event is missing or malformed. An unknown `EventType` is not an error.
             pub fn from_params(params: &Params) -> Result<Self, ParseError> {
-                let mut values = params.get_all("EventType");
-                let event_type = match (values.next(), values.next()) {
-                    (None, _) => return Err(ParseError::MissingEventType),
-                    (Some(_), Some(_)) => {
-                        return Err(ParseError::DuplicateEventType {
-                            count: params.count("EventType"),
-                        })
-                    }
-                    (Some(event_type), None) => event_type,
-                };
+                let event_type = event_type(params)?;
                 Ok(match event_type {
                     $( _ if event_type == $pre::EVENT_TYPE => {
-                        Self::PreAction(PreActionEvent::$pre($pre::from_checked_params(params)?))
+                        Self::PreAction(PreActionEvent::$pre(<$pre as ConversationsEvent>::from_params(params)?))
                     } )*
                     $( _ if event_type == $post::EVENT_TYPE => {
-                        Self::PostAction(PostActionEvent::$post($post::from_checked_params(params)?))
+                        Self::PostAction(PostActionEvent::$post(<$post as ConversationsEvent>::from_params(params)?))
                     } )*
                     _ => Self::Unknown(UnknownEvent {
                         event_type: event_type.to_owned(),

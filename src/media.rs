@@ -85,29 +85,6 @@ impl<'de> Deserialize<'de> for Key {
     }
 }
 
-/// A media SID read from the JSON text in place (`MediaSid`'s own `Deserialize` copies it first).
-struct SidValue(MediaSid);
-
-impl<'de> Deserialize<'de> for SidValue {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct SidVisitor;
-
-        impl Visitor<'_> for SidVisitor {
-            type Value = SidValue;
-
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a media SID")
-            }
-
-            fn visit_str<E: de::Error>(self, text: &str) -> Result<SidValue, E> {
-                text.parse().map(SidValue).map_err(E::custom)
-            }
-        }
-
-        deserializer.deserialize_str(SidVisitor)
-    }
-}
-
 struct MediaVisitor;
 
 impl<'de> Visitor<'de> for MediaVisitor {
@@ -136,7 +113,7 @@ impl<'de> Visitor<'de> for MediaVisitor {
         let mut extra = serde_json::Map::new();
         while let Some(key) = map.next_key::<Key>()? {
             match key {
-                Key::Sid => once(&mut sid, map.next_value::<SidValue>()?.0, "sid")?,
+                Key::Sid => once(&mut sid, map.next_value()?, "sid")?,
                 Key::ContentType => once(&mut content_type, map.next_value()?, "content_type")?,
                 Key::Filename => once(&mut filename, map.next_value()?, "filename")?,
                 Key::Size => once(&mut size, map.next_value()?, "size")?,

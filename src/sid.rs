@@ -64,6 +64,21 @@ fn sid_str(bytes: &[u8; SID_LEN]) -> &str {
     std::str::from_utf8(bytes).unwrap_or_default()
 }
 
+/// Reads a SID from the deserializer's text in place, without copying it first.
+struct SidVisitor<T>(std::marker::PhantomData<T>);
+
+impl<T: Sid> serde::de::Visitor<'_> for SidVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "a SID starting with {}", T::PREFIX)
+    }
+
+    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<T, E> {
+        text.parse().map_err(E::custom)
+    }
+}
+
 macro_rules! sids {
     ($( $(#[$meta:meta])* $name:ident = $prefix:literal, )*) => {$(
         $(#[$meta])*
@@ -147,8 +162,7 @@ macro_rules! sids {
 
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-                text.parse().map_err(serde::de::Error::custom)
+                deserializer.deserialize_str(SidVisitor(std::marker::PhantomData))
             }
         }
 

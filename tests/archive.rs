@@ -8,51 +8,17 @@ mod common;
 mod archive;
 
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::path::Path;
 use std::sync::Arc;
 
-use common::{bounded, is_snake_case, sample_replacing, send, serve, signed, url, PATH, TOKEN};
+use common::{
+    bounded, is_snake_case, sample_replacing, send, serve, signed, signed_by, signed_sample,
+    TempPath, PATH, TOKEN,
+};
 use serde_json::Value;
 use twilio_webhooks::signature::Validator;
 use twilio_webhooks::testing;
 use twilio_webhooks::{PostActionEvent, PreActionEvent};
-
-/// A file in the temporary directory, removed when dropped.
-struct TempFile(PathBuf);
-
-impl TempFile {
-    fn new(name: &str) -> Self {
-        static COUNT: AtomicUsize = AtomicUsize::new(0);
-        let path = std::env::temp_dir().join(format!(
-            "twilio-webhooks-{name}-{}-{}.jsonl",
-            std::process::id(),
-            COUNT.fetch_add(1, Ordering::Relaxed)
-        ));
-        let _ = std::fs::remove_file(&path);
-        Self(path)
-    }
-
-    fn lines(&self) -> Vec<String> {
-        match std::fs::read_to_string(&self.0) {
-            Ok(text) => {
-                assert!(
-                    text.is_empty() || text.ends_with('\n'),
-                    "the last line is incomplete: {text:?}"
-                );
-                text.lines().map(str::to_owned).collect()
-            }
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => Vec::new(),
-            Err(err) => panic!("reading {}: {err}", self.0.display()),
-        }
-    }
-}
-
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-    }
-}
 
 /// Serves the example's router, as `main.rs` builds it, appending to `path`.
 async fn serve_archive(path: &Path) -> SocketAddr {
@@ -86,12 +52,11 @@ fn assert_snake_case_keys(value: &Value, at: &str) {
 
 #[tokio::test]
 async fn every_post_action_event_is_on_disk_before_the_200() {
-    let file = TempFile::new("each");
+    let file = TempPath::new("each.jsonl");
     let addr = serve_archive(&file.0).await;
     let mut expected = 0;
     for event_type in testing::EVENT_TYPES {
-        let request = testing::signed_event_request(&url(addr, PATH), event_type, TOKEN).unwrap();
-        let reply = send(addr, request).await;
+        let reply = send(addr, signed_sample(addr, event_type)).await;
         assert_eq!(
             (reply.status, reply.body.as_str()),
             (200, "{}"),
@@ -129,7 +94,7 @@ async fn every_post_action_event_is_on_disk_before_the_200() {
 
 #[tokio::test]
 async fn message_fields_are_archived_as_sent() {
-    let file = TempFile::new("fields");
+    let file = TempPath::new("fields.jsonl");
     let addr = serve_archive(&file.0).await;
     let body = "line one\nline two \"quoted\" ünïcödé & {json}";
     let params = sample_replacing("onMessageAdded", &[("Body", body)]);
@@ -149,12 +114,10 @@ async fn message_fields_are_archived_as_sent() {
 
 #[tokio::test]
 async fn forged_and_malformed_events_are_not_archived() {
-    let file = TempFile::new("refused");
+    let file = TempPath::new("refused.jsonl");
     let addr = serve_archive(&file.0).await;
     let params = sample_replacing("onMessageAdded", &[("Body", "forged")]);
-    let forged = testing::TestRequest::new(url(addr, PATH), "not-the-token")
-        .params(params)
-        .build();
+    let forged = signed_by("not-the-token", addr, PATH, params);
     assert_eq!(send(addr, forged).await.status, 403);
     let params = sample_replacing("onMessageAdded", &[("Index", "seven")]);
     assert_eq!(send(addr, signed(addr, PATH, params)).await.status, 400);
@@ -166,18 +129,17 @@ async fn forged_and_malformed_events_are_not_archived() {
 #[tokio::test]
 async fn a_failed_write_answers_500() {
     let addr = serve_archive(Path::new("/dev/full")).await;
-    let request = testing::signed_event_request(&url(addr, PATH), "onMessageAdded", TOKEN).unwrap();
+    let request = signed_sample(addr, "onMessageAdded");
     assert_eq!(send(addr, request).await.status, 500);
     // Pre-action events are not written, so they are still accepted.
-    let request = testing::signed_event_request(&url(addr, PATH), "onMessageAdd", TOKEN).unwrap();
-    let reply = send(addr, request).await;
+    let reply = send(addr, signed_sample(addr, "onMessageAdd")).await;
     assert_eq!((reply.status, reply.body.as_str()), (200, "{}"));
 }
 
 #[tokio::test]
 async fn concurrent_events_make_whole_lines() {
     const REQUESTS: usize = 200;
-    let file = TempFile::new("concurrent");
+    let file = TempPath::new("concurrent.jsonl");
     let addr = serve_archive(&file.0).await;
     // Long bodies, so interleaved writes would show.
     let padding = "x".repeat(4096);

@@ -16,9 +16,11 @@ mod filter;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use common::raw::{chunked, head, serve_like_examples, wire, Conn, RawReply};
-use common::{bounded, sample_replacing, signed, url, PATH, TOKEN};
-use twilio_webhooks::signature::{Algorithm, SignatureError, Validator};
+use common::raw::{chunked, find, form_post, head, serve_like_examples, wire, Conn, RawReply};
+use common::{
+    bounded, mismatch, modified_body as masked, sample_replacing, signed, url, PATH, TOKEN,
+};
+use twilio_webhooks::signature::Validator;
 use twilio_webhooks::testing::{self, TestRequest};
 use twilio_webhooks::Params;
 
@@ -29,18 +31,15 @@ const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(1);
 /// The body timeout of the server for the slow-body rows.
 const BODY_TIMEOUT: Duration = Duration::from_millis(500);
 
-/// The connection limit of the examples' `serve`.
-const MAX_CONNECTIONS: usize = 4096;
-
 /// The router's default body limit.
 const LIMIT: usize = twilio_webhooks::router::DEFAULT_BODY_LIMIT;
 
-const FORM: &[u8] = b"application/x-www-form-urlencoded";
-
 /// Serves the profanity filter's router (built as its `main.rs` builds it, default word list)
-/// with `body_timeout` when given.
-async fn server(body_timeout: Option<Duration>) -> SocketAddr {
-    let mut webhooks = filter::webhooks().validator(Validator::from_auth_tokens(TOKEN).unwrap());
+/// on `path`, with `body_timeout` when given.
+async fn server_on(path: &str, body_timeout: Option<Duration>) -> SocketAddr {
+    let mut webhooks = filter::webhooks()
+        .validator(Validator::from_auth_tokens(TOKEN).unwrap())
+        .path(path);
     if let Some(timeout) = body_timeout {
         webhooks = webhooks.body_timeout(timeout);
     }
@@ -48,21 +47,27 @@ async fn server(body_timeout: Option<Duration>) -> SocketAddr {
         .into_router()
         .unwrap()
         .with_state(filter::Filter::from_config(None, ""));
-    serve_like_examples(app, HEADER_READ_TIMEOUT, MAX_CONNECTIONS).await
+    serve_like_examples(app, HEADER_READ_TIMEOUT).await
 }
 
-/// The JSON answer of a body modification.
-fn masked(body: &str) -> String {
-    serde_json::json!({ "body": body }).to_string()
+/// [`server_on`] the default path.
+async fn server(body_timeout: Option<Duration>) -> SocketAddr {
+    server_on(PATH, body_timeout).await
+}
+
+/// The sample onMessageAdd with this body.
+fn message_params(body: &str) -> Params {
+    sample_replacing("onMessageAdd", &[("Body", body)])
 }
 
 /// An onMessageAdd with this body, signed for `addr`.
 fn message(addr: SocketAddr, body: &str) -> http::Request<String> {
-    signed(
-        addr,
-        PATH,
-        sample_replacing("onMessageAdd", &[("Body", body)]),
-    )
+    signed(addr, PATH, message_params(body))
+}
+
+/// The signature `request` carries.
+fn signature_of(request: &http::Request<String>) -> &[u8] {
+    request.headers()["x-twilio-signature"].as_bytes()
 }
 
 /// `request` with header `name` removed and, for each of `values`, added again.
@@ -87,15 +92,10 @@ fn post_raw(addr: SocketAddr, body: &[u8]) -> Vec<u8> {
     let params = Params::parse(body).unwrap_or_default();
     let signature = testing::sign(&url(addr, PATH), &params, TOKEN);
     let length = body.len().to_string();
-    let mut bytes = head(
-        "POST",
-        PATH.as_bytes(),
+    let mut bytes = form_post(
         addr,
-        &[
-            ("content-type", FORM),
-            ("x-twilio-signature", signature.as_bytes()),
-            ("content-length", length.as_bytes()),
-        ],
+        signature.as_bytes(),
+        ("content-length", length.as_bytes()),
     );
     bytes.extend_from_slice(body);
     bytes
@@ -156,19 +156,16 @@ async fn row(addr: SocketAddr, row: &str, bytes: &[u8], status: u16, body: &str)
     reply
 }
 
-const MISSING_SIGNATURE: &str = "missing X-Twilio-Signature header: the request is not signed";
-const MALFORMED_SIGNATURE: &str = "malformed X-Twilio-Signature header: expected one base64 value";
-
-/// The 403 message for a signature that does not match a request to `url`.
-fn mismatch(url: String) -> String {
-    SignatureError::Mismatch {
-        url,
-        urls: 2,
-        keys: 1,
-        algorithm: Algorithm::HmacSha1,
+/// Each [`row`] in turn: (name, bytes, status, body).
+async fn rows(addr: SocketAddr, rows: Vec<(&str, Vec<u8>, u16, &str)>) {
+    for (what, bytes, status, body) in rows {
+        row(addr, what, &bytes, status, body).await;
     }
-    .to_string()
 }
+
+const MISSING_SIGNATURE: &str = "missing X-Twilio-Signature header: the request is not signed";
+const MISSING_EVENT_TYPE: &str = "missing parameter EventType: not a Twilio Conversations webhook";
+const MALFORMED_SIGNATURE: &str = "malformed X-Twilio-Signature header: expected one base64 value";
 
 /// The 400 message for a body the form decoder refuses.
 fn form_error(body: &[u8]) -> String {
@@ -179,93 +176,30 @@ fn form_error(body: &[u8]) -> String {
 async fn signature_header_rows() {
     let addr = server(None).await;
     let valid = message(addr, "what the heck");
-    let signature = valid.headers()["x-twilio-signature"].as_bytes().to_vec();
-
-    let none = with_header(valid.clone(), "x-twilio-signature", &[]);
-    row(addr, "no signature", &wire(&none), 400, MISSING_SIGNATURE).await;
-
-    let empty = with_header(valid.clone(), "x-twilio-signature", &[b""]);
-    row(
-        addr,
-        "an empty signature",
-        &wire(&empty),
-        400,
-        MISSING_SIGNATURE,
-    )
-    .await;
-
-    let blank = with_header(valid.clone(), "x-twilio-signature", &[b"   "]);
-    row(
-        addr,
-        "a blank signature",
-        &wire(&blank),
-        400,
-        MISSING_SIGNATURE,
-    )
-    .await;
-
-    // Twice, even twice the right value: one header, one value.
-    let twice = with_header(
-        valid.clone(),
-        "x-twilio-signature",
-        &[&signature, &signature],
-    );
-    row(
-        addr,
-        "a duplicate signature",
-        &wire(&twice),
-        400,
-        MALFORMED_SIGNATURE,
-    )
-    .await;
-
-    let garbage = with_header(
-        valid.clone(),
-        "x-twilio-signature",
-        &[b"not base64 at all!"],
-    );
-    row(
-        addr,
-        "a garbage signature",
-        &wire(&garbage),
-        403,
-        &mismatch(url(addr, PATH)),
-    )
-    .await;
-
-    // Bytes that are not visible ASCII (obs-text): hyper passes them on, the validator refuses.
-    let binary = with_header(valid.clone(), "x-twilio-signature", &[b"\xff\xfe\x80abc="]);
-    row(
-        addr,
-        "a non-ASCII signature",
-        &wire(&binary),
-        400,
-        MALFORMED_SIGNATURE,
-    )
-    .await;
-
+    let signature = signature_of(&valid);
+    let twice = [signature, signature];
+    let with_signature =
+        |values: &[&[u8]]| wire(&with_header(valid.clone(), "x-twilio-signature", values));
+    let mismatch = mismatch(url(addr, PATH));
     let forged = TestRequest::new(url(addr, PATH), "not the token")
-        .params(sample_replacing("onMessageAdd", &[("Body", "heck")]))
+        .params(message_params("heck"))
         .build();
-    row(
-        addr,
-        "a signature made with another token",
-        &wire(&forged),
-        403,
-        &mismatch(url(addr, PATH)),
-    )
-    .await;
-
     // The signature of one body on another.
     let tampered =
         message(addr, "what the heck").map(|body| body.replace("what+the+heck", "what+the+darn"));
-    row(
-        addr,
-        "a body changed after signing",
-        &wire(&tampered),
-        403,
-        &mismatch(url(addr, PATH)),
-    )
+    #[rustfmt::skip]
+    rows(addr, vec![
+        ("no signature", with_signature(&[]), 400, MISSING_SIGNATURE),
+        ("an empty signature", with_signature(&[b""]), 400, MISSING_SIGNATURE),
+        ("a blank signature", with_signature(&[b"   "]), 400, MISSING_SIGNATURE),
+        // Twice, even twice the right value: one header, one value.
+        ("a duplicate signature", with_signature(&twice), 400, MALFORMED_SIGNATURE),
+        ("a garbage signature", with_signature(&[b"not base64 at all!"]), 403, &mismatch),
+        // Bytes that are not visible ASCII (obs-text): hyper passes them on, the validator refuses.
+        ("a non-ASCII signature", with_signature(&[b"\xff\xfe\x80abc="]), 400, MALFORMED_SIGNATURE),
+        ("a signature made with another token", wire(&forged), 403, &mismatch),
+        ("a body changed after signing", wire(&tampered), 403, &mismatch),
+    ])
     .await;
 }
 
@@ -280,29 +214,25 @@ async fn content_type_and_method_rows() {
         b"multipart/form-data; boundary=x",
     ] {
         let request = with_header(valid.clone(), "content-type", &[content_type]);
-        row(
-            addr,
-            &format!("content type {}", String::from_utf8_lossy(content_type)),
-            &wire(&request),
-            415,
-            "expected Content-Type: application/x-www-form-urlencoded",
-        )
-        .await;
+        let what = format!("content type {}", String::from_utf8_lossy(content_type));
+        let expected = "expected Content-Type: application/x-www-form-urlencoded";
+        row(addr, &what, &wire(&request), 415, expected).await;
     }
 
-    // A GET without a query: nothing signed, nothing to parse.
-    let get = head("GET", PATH.as_bytes(), addr, &[]);
-    row(addr, "an unsigned GET", &get, 400, MISSING_SIGNATURE).await;
-    // A GET's query is decoded as strictly as a body, before the signature check.
     let query = "EventType=onMessageAdded&Body=100%";
-    let get = head("GET", format!("{PATH}?{query}").as_bytes(), addr, &[]);
-    row(
-        addr,
-        "a GET with a bad escape in its query",
-        &get,
-        400,
-        &form_error(query.as_bytes()),
-    )
+    let bad_query = form_error(query.as_bytes());
+    #[rustfmt::skip]
+    rows(addr, vec![
+        // A GET without a query: nothing signed, nothing to parse.
+        ("an unsigned GET", head("GET", PATH.as_bytes(), addr, &[]), 400, MISSING_SIGNATURE),
+        // A GET's query is decoded as strictly as a body, before the signature check.
+        (
+            "a GET with a bad escape in its query",
+            head("GET", format!("{PATH}?{query}").as_bytes(), addr, &[]),
+            400,
+            &bad_query,
+        ),
+    ])
     .await;
 
     let not_allowed = "Twilio webhooks are POST (or GET) requests";
@@ -330,29 +260,14 @@ async fn body_size_rows() {
     // server does not wait for the body.
     let length = (LIMIT + 1).to_string();
     let valid = message(addr, "what the heck");
-    let signature = valid.headers()["x-twilio-signature"].as_bytes();
-    let headers_only = head(
-        "POST",
-        PATH.as_bytes(),
-        addr,
-        &[
-            ("content-type", FORM),
-            ("x-twilio-signature", signature),
-            ("content-length", length.as_bytes()),
-        ],
-    );
-    bounded("a Content-Length over the limit", async {
+    let signature = signature_of(&valid);
+    let headers_only = form_post(addr, signature, ("content-length", length.as_bytes()));
+    let what = "a Content-Length over the limit";
+    bounded(what, async {
         let mut conn = Conn::connect(addr).await.unwrap();
         conn.write(&headers_only).await.unwrap();
         let reply = conn.read_reply(false).await.unwrap().expect("an answer");
-        check(
-            addr,
-            "a Content-Length over the limit",
-            &reply,
-            413,
-            &too_large,
-        )
-        .await;
+        check(addr, what, &reply, 413, &too_large).await;
         conn.closed().await.unwrap();
     })
     .await;
@@ -360,18 +275,10 @@ async fn body_size_rows() {
     // Chunked, with no length: cut off with 413 once past the limit, while the client is still
     // sending (so the answer is read concurrently with the writing).
     let body = vec![b'x'; LIMIT + 64 * 1024];
-    let mut request = head(
-        "POST",
-        PATH.as_bytes(),
-        addr,
-        &[
-            ("content-type", FORM),
-            ("x-twilio-signature", signature),
-            ("transfer-encoding", b"chunked"),
-        ],
-    );
+    let mut request = form_post(addr, signature, ("transfer-encoding", b"chunked"));
     request.extend_from_slice(&chunked(&body, 8 * 1024));
-    let reply = bounded("a chunked body over the limit", async {
+    let what = "a chunked body over the limit";
+    let reply = bounded(what, async {
         let mut conn = Conn::connect(addr).await.unwrap();
         let mut writer = conn.take_writer();
         let writing = tokio::spawn(async move {
@@ -386,45 +293,20 @@ async fn body_size_rows() {
         reply
     })
     .await;
-    check(
-        addr,
-        "a chunked body over the limit",
-        &reply,
-        413,
-        &too_large,
-    )
-    .await;
+    check(addr, what, &reply, 413, &too_large).await;
 
     // Exactly at the limit is read (and then refused for what it is, not for its size).
     let mut body = b"Body=".to_vec();
     body.resize(LIMIT, b'a');
-    row(
-        addr,
-        "a body of exactly the limit",
-        &post_raw(addr, &body),
-        400,
-        "missing parameter EventType",
-    )
-    .await;
+    let what = "a body of exactly the limit";
+    row(addr, what, &post_raw(addr, &body), 400, MISSING_EVENT_TYPE).await;
 }
 
 #[tokio::test]
 async fn broken_framing_rows() {
     let addr = server(None).await;
     let request = message(addr, "what the heck");
-    let signature = request.headers()["x-twilio-signature"].as_bytes();
-    let post = |framing: (&'static str, &'static [u8])| {
-        head(
-            "POST",
-            PATH.as_bytes(),
-            addr,
-            &[
-                ("content-type", FORM),
-                ("x-twilio-signature", signature),
-                framing,
-            ],
-        )
-    };
+    let post = |framing| form_post(addr, signature_of(&request), framing);
 
     // A chunk size that is not hex: the body fails while the router reads it.
     let mut bad_chunk = post(("transfer-encoding", b"chunked"));
@@ -448,21 +330,11 @@ async fn broken_framing_rows() {
     check(addr, "a body cut short", &reply, 400, unreadable).await;
 
     // Framing and header bytes hyper refuses itself, with a bare 400, before the router.
-    row(
-        addr,
-        "a Content-Length that is not a number",
-        &post(("content-length", b"ten")),
-        400,
-        "",
-    )
-    .await;
-    row(
-        addr,
-        "a NUL in a header value",
-        &post(("x-twilio-signature", b"ab\0cd")),
-        400,
-        "",
-    )
+    #[rustfmt::skip]
+    rows(addr, vec![
+        ("a Content-Length that is not a number", post(("content-length", b"ten")), 400, ""),
+        ("a NUL in a header value", post(("x-twilio-signature", b"ab\0cd")), 400, ""),
+    ])
     .await;
 }
 
@@ -471,28 +343,14 @@ async fn chunked_valid_bodies_are_answered() {
     let addr = server(None).await;
     for size in [1, 7, 64, 4096] {
         let request = message(addr, "what the heck");
-        let mut bytes = head(
-            "POST",
-            PATH.as_bytes(),
+        let mut bytes = form_post(
             addr,
-            &[
-                ("content-type", FORM),
-                (
-                    "x-twilio-signature",
-                    request.headers()["x-twilio-signature"].as_bytes(),
-                ),
-                ("transfer-encoding", b"chunked"),
-            ],
+            signature_of(&request),
+            ("transfer-encoding", b"chunked"),
         );
         bytes.extend_from_slice(&chunked(request.body().as_bytes(), size));
-        row(
-            addr,
-            &format!("a chunked body in {size}-byte chunks"),
-            &bytes,
-            200,
-            &masked("what the ****"),
-        )
-        .await;
+        let what = format!("a chunked body in {size}-byte chunks");
+        row(addr, &what, &bytes, 200, &masked("what the ****")).await;
     }
 }
 
@@ -500,23 +358,13 @@ async fn chunked_valid_bodies_are_answered() {
 async fn a_body_slower_than_the_body_timeout_is_408() {
     let addr = server(Some(BODY_TIMEOUT)).await;
     let request = message(addr, "what the heck");
-    let signature = request.headers()["x-twilio-signature"].as_bytes();
     let length = request.body().len().to_string();
     for (what, framing) in [
         ("with a length", ("content-length", length.as_bytes())),
         ("chunked", ("transfer-encoding", &b"chunked"[..])),
     ] {
         let row_name = format!("a body trickling in {what}");
-        let bytes = head(
-            "POST",
-            PATH.as_bytes(),
-            addr,
-            &[
-                ("content-type", FORM),
-                ("x-twilio-signature", signature),
-                framing,
-            ],
-        );
+        let bytes = form_post(addr, signature_of(&request), framing);
         let body = match framing.0 {
             "content-length" => request.body().as_bytes().to_vec(),
             _ => chunked(request.body().as_bytes(), 1),
@@ -525,30 +373,15 @@ async fn a_body_slower_than_the_body_timeout_is_408() {
         let reply = bounded(&row_name, async {
             let mut conn = Conn::connect(addr).await.unwrap();
             conn.write(&bytes).await.unwrap();
-            let mut writer = conn.take_writer();
-            let trickle = tokio::spawn(async move {
-                use tokio::io::AsyncWriteExt;
-                for byte in body.chunks(1) {
-                    if writer.write_all(byte).await.is_err() {
-                        return;
-                    }
-                    tokio::time::sleep(Duration::from_millis(100)).await;
-                }
-            });
+            let trickle = conn.trickle(body, Duration::from_millis(100));
             let reply = conn.read_reply(false).await.unwrap().expect("an answer");
             trickle.abort();
             reply
         })
         .await;
         let elapsed = started.elapsed();
-        check(
-            addr,
-            &row_name,
-            &reply,
-            408,
-            "the request body did not arrive within 500 ms",
-        )
-        .await;
+        let expected = "the request body did not arrive within 500 ms";
+        check(addr, &row_name, &reply, 408, expected).await;
         assert!(
             elapsed >= BODY_TIMEOUT && elapsed < BODY_TIMEOUT + Duration::from_secs(3),
             "{row_name}: answered after {elapsed:?}"
@@ -567,19 +400,9 @@ async fn headers_slower_than_the_header_read_timeout_are_dropped() {
         let started = Instant::now();
         bounded(what, async {
             let mut conn = Conn::connect(addr).await.unwrap();
-            let mut writer = conn.take_writer();
-            let sent = sent.to_vec();
-            let trickle = tokio::spawn(async move {
-                use tokio::io::AsyncWriteExt;
-                // Never the whole head: one byte every 100 ms, stopping short of the blank line.
-                for byte in sent[..sent.len().saturating_sub(4)].chunks(1) {
-                    if writer.write_all(byte).await.is_err() {
-                        return;
-                    }
-                    tokio::time::sleep(Duration::from_millis(100)).await;
-                }
-                std::future::pending::<()>().await;
-            });
+            // Never the whole head: one byte every 100 ms, stopping short of the blank line.
+            let head_start = sent[..sent.len().saturating_sub(4)].to_vec();
+            let trickle = conn.trickle(head_start, Duration::from_millis(100));
             // hyper closes the connection without an answer when the head is late.
             let reply = conn.read_reply(false).await;
             assert!(
@@ -606,76 +429,44 @@ async fn decoding_rows() {
 
     // Strict decoding comes before the signature check: these are 400 with the decoder's
     // message, whatever the signature.
-    for (what, body) in [
-        ("a % at the end", format!("{sample}&Body=100%").into_bytes()),
-        (
-            "a % without hex digits",
-            format!("{sample}&Body=%zz").into_bytes(),
-        ),
-        (
-            "a bad escape in a name",
-            format!("{sample}&B%4=x").into_bytes(),
-        ),
-        ("%FF in a value", format!("{sample}&Body=%FF").into_bytes()),
-        (
-            "an overlong UTF-8 escape",
-            format!("{sample}&Body=%C0%AF").into_bytes(),
-        ),
-        (
-            "a lone surrogate escape",
-            format!("{sample}&Body=%ED%A0%80").into_bytes(),
-        ),
-        ("%FE in a name", format!("{sample}&%FE=x").into_bytes()),
-        (
-            "a raw 0xFF byte",
-            [sample.as_bytes(), b"&Body=\xff"].concat(),
-        ),
-        (
-            "a cut UTF-8 sequence",
-            [sample.as_bytes(), b"&Body=\xe2\x82"].concat(),
-        ),
+    for (what, suffix) in [
+        ("a % at the end", &b"&Body=100%"[..]),
+        ("a % without hex digits", b"&Body=%zz"),
+        ("a bad escape in a name", b"&B%4=x"),
+        ("%FF in a value", b"&Body=%FF"),
+        ("an overlong UTF-8 escape", b"&Body=%C0%AF"),
+        ("a lone surrogate escape", b"&Body=%ED%A0%80"),
+        ("%FE in a name", b"&%FE=x"),
+        ("a raw 0xFF byte", b"&Body=\xff"),
+        ("a cut UTF-8 sequence", b"&Body=\xe2\x82"),
     ] {
+        let body = [sample.as_bytes(), suffix].concat();
         let expected = form_error(&body);
         assert!(expected.starts_with("form body: "), "{what}: {expected}");
         row(addr, what, &post_raw(addr, &body), 400, &expected).await;
     }
 
     // NUL bytes decode to valid text: correctly signed, they reach the handler.
-    let nul_value = sample_replacing("onMessageAdd", &[("Body", "what\0the heck\0")]);
-    row(
-        addr,
-        "an escaped NUL in a value",
-        &wire(&signed(addr, PATH, nul_value)),
-        200,
-        &masked("what\0the ****\0"),
-    )
-    .await;
-    let mut nul_name = sample_replacing("onMessageAdd", &[("Body", "what the heck")]);
+    let nul_value = message_params("what\0the heck\0");
+    let mut nul_name = message_params("what the heck");
     nul_name.push("Extra\0Name", "x");
     nul_name.push("\0", "\0");
-    row(
-        addr,
-        "escaped NULs in names",
-        &wire(&signed(addr, PATH, nul_name)),
-        200,
-        &masked("what the ****"),
-    )
-    .await;
     let raw_nul = [
-        sample_replacing("onMessageAdd", &[("Body", "x")])
+        message_params("x")
             .to_form()
             .replace("Body=x", "Body=heck\0heck")
             .as_bytes(),
         b"&\0=\0",
     ]
     .concat();
-    row(
-        addr,
-        "raw NUL bytes in a name and a value",
-        &post_raw(addr, &raw_nul),
-        200,
-        &masked("****\0****"),
-    )
+    let (nul_value_masked, masked_heck) = (masked("what\0the ****\0"), masked("what the ****"));
+    let raw_nul_masked = masked("****\0****");
+    #[rustfmt::skip]
+    rows(addr, vec![
+        ("an escaped NUL in a value", wire(&signed(addr, PATH, nul_value)), 200, &nul_value_masked),
+        ("escaped NULs in names", wire(&signed(addr, PATH, nul_name)), 200, &masked_heck),
+        ("raw NUL bytes in a name and a value", post_raw(addr, &raw_nul), 200, &raw_nul_masked),
+    ])
     .await;
 }
 
@@ -683,14 +474,13 @@ async fn decoding_rows() {
 async fn size_and_count_rows() {
     let addr = server(None).await;
     let bound = Duration::from_secs(5);
+    let masked_heck = masked("what the ****");
 
     // 10,000 distinct parameters, then 10,000 values of one name: answered like any message.
-    let mut many = sample_replacing("onMessageAdd", &[("Body", "what the heck")]);
+    let mut many = message_params("what the heck");
+    let mut repeated = message_params("what the heck");
     for index in 0..10_000 {
         many.push(&format!("Extra{index}"), &index.to_string());
-    }
-    let mut repeated = sample_replacing("onMessageAdd", &[("Body", "what the heck")]);
-    for index in 0..10_000 {
         repeated.push("Extra", &index.to_string());
     }
     for (what, params) in [
@@ -698,164 +488,83 @@ async fn size_and_count_rows() {
         ("10,000 values of one name", repeated),
     ] {
         let started = Instant::now();
-        row(
-            addr,
-            what,
-            &wire(&signed(addr, PATH, params)),
-            200,
-            &masked("what the ****"),
-        )
-        .await;
+        let request = wire(&signed(addr, PATH, params));
+        row(addr, what, &request, 200, &masked_heck).await;
         let elapsed = started.elapsed();
         assert!(elapsed < bound, "{what}: {elapsed:?}");
     }
 
-    // A 100 KiB value and a 100 KiB name.
+    // A 100 KiB value and a 100 KiB name; a value of almost the whole limit in one parameter.
     let long_body = "heck ".repeat(100 * 1024 / 5);
-    let long_masked = "**** ".repeat(100 * 1024 / 5);
-    row(
-        addr,
-        "a 100 KiB value",
-        &wire(&message(addr, &long_body)),
-        200,
-        &masked(&long_masked),
-    )
-    .await;
-    let mut long_name = sample_replacing("onMessageAdd", &[("Body", "what the heck")]);
+    let long_masked = masked(&"**** ".repeat(100 * 1024 / 5));
+    let mut long_name = message_params("what the heck");
     long_name.push(&"N".repeat(100 * 1024), "x");
-    row(
-        addr,
-        "a 100 KiB name",
-        &wire(&signed(addr, PATH, long_name)),
-        200,
-        &masked("what the ****"),
-    )
-    .await;
-
-    // A value of almost the whole limit in one parameter.
     let huge = "a".repeat(LIMIT - 4096);
-    row(
-        addr,
-        "a value of nearly 1 MiB",
-        &wire(&message(addr, &huge)),
-        200,
-        "{}",
-    )
+    #[rustfmt::skip]
+    rows(addr, vec![
+        ("a 100 KiB value", wire(&message(addr, &long_body)), 200, &long_masked),
+        ("a 100 KiB name", wire(&signed(addr, PATH, long_name)), 200, &masked_heck),
+        ("a value of nearly 1 MiB", wire(&message(addr, &huge)), 200, "{}"),
+    ])
     .await;
 }
 
 #[tokio::test]
 async fn event_type_and_empty_body_rows() {
     let addr = server(None).await;
+    let with_event_type = |event_type| {
+        let mut params = message_params("what the heck");
+        params.push("EventType", event_type);
+        wire(&signed(addr, PATH, params))
+    };
+    let twice = "parameter EventType appears 2 times; a webhook has exactly one";
 
-    let mut twice = sample_replacing("onMessageAdd", &[("Body", "what the heck")]);
-    twice.push("EventType", "onMessageAdd");
-    row(
-        addr,
-        "two EventType values",
-        &wire(&signed(addr, PATH, twice)),
-        400,
-        "parameter EventType appears more than once",
-    )
-    .await;
-    let mut different = sample_replacing("onMessageAdd", &[("Body", "what the heck")]);
-    different.push("EventType", "onMessageAdded");
-    row(
-        addr,
-        "two different EventType values",
-        &wire(&signed(addr, PATH, different)),
-        400,
-        "parameter EventType appears more than once",
-    )
-    .await;
-
-    // An empty body: the signature is checked first (over the URL alone), then EventType.
     let empty_signed = signed(addr, PATH, Params::default());
     assert!(empty_signed.body().is_empty());
-    row(
-        addr,
-        "an empty body, signed",
-        &wire(&empty_signed),
-        400,
-        "missing parameter EventType",
-    )
-    .await;
     let unsigned = with_header(empty_signed.clone(), "x-twilio-signature", &[]);
-    row(
-        addr,
-        "an empty body, unsigned",
-        &wire(&unsigned),
-        400,
-        MISSING_SIGNATURE,
-    )
-    .await;
-    let forged = with_header(empty_signed, "x-twilio-signature", &[b"bm9wZQ=="]);
-    row(
-        addr,
-        "an empty body, wrongly signed",
-        &wire(&forged),
-        403,
-        &mismatch(url(addr, PATH)),
-    )
-    .await;
+    let forged = with_header(empty_signed.clone(), "x-twilio-signature", &[b"bm9wZQ=="]);
+    let mismatch = mismatch(url(addr, PATH));
 
-    // An unknown EventType is acknowledged, not an error.
     let unknown = sample_replacing("onMessageAdd", &[("EventType", "onSomethingNew")]);
-    row(
-        addr,
-        "an unknown EventType",
-        &wire(&signed(addr, PATH, unknown)),
-        200,
-        "{}",
-    )
+    #[rustfmt::skip]
+    rows(addr, vec![
+        ("two EventType values", with_event_type("onMessageAdd"), 400, twice),
+        ("two different EventType values", with_event_type("onMessageAdded"), 400, twice),
+        // An empty body: the signature is checked first (over the URL alone), then EventType.
+        ("an empty body, signed", wire(&empty_signed), 400, MISSING_EVENT_TYPE),
+        ("an empty body, unsigned", wire(&unsigned), 400, MISSING_SIGNATURE),
+        ("an empty body, wrongly signed", wire(&forged), 403, &mismatch),
+        // An unknown EventType is acknowledged, not an error.
+        ("an unknown EventType", wire(&signed(addr, PATH, unknown)), 200, "{}"),
+    ])
     .await;
 }
 
 #[tokio::test]
 async fn non_ascii_path_and_query_rows() {
     let addr = server(None).await;
-    let params = || sample_replacing("onMessageAdd", &[("Body", "what the heck")]);
+    let heck_to = |target: &str| signed(addr, target, message_params("what the heck"));
+    let masked_heck = masked("what the ****");
 
     // A query Twilio's URL carries is signed with it, percent-encoded as sent.
     let target = format!("{PATH}?caf%C3%A9=%E2%82%AC%20%F0%9F%98%80");
-    let request = TestRequest::new(url(addr, &target), TOKEN)
-        .params(params())
-        .build();
-    row(
-        addr,
-        "a percent-encoded non-ASCII query",
-        &wire(&request),
-        200,
-        &masked("what the ****"),
-    )
-    .await;
+    let request = wire(&heck_to(&target));
 
     // The same query with another encoding of the same text is another URL: not what was signed.
-    let mut resent = wire(&request);
+    let mut resent = request.clone();
     let at = find(&resent, b"%C3%A9").unwrap();
     resent.splice(at..at + 6, b"%c3%a9".iter().copied());
-    row(
-        addr,
-        "a query re-encoded after signing",
-        &resent,
-        403,
-        &mismatch(url(addr, &target.replace("%C3%A9", "%c3%a9"))),
-    )
-    .await;
+    let resent_mismatch = mismatch(url(addr, &target.replace("%C3%A9", "%c3%a9")));
 
     // Raw UTF-8 in the query (http accepts it): signed over the URL as sent, byte for byte.
-    let raw_target = format!("{PATH}?café=€ 😀").replace(' ', "");
-    let request = TestRequest::new(url(addr, &raw_target), TOKEN)
-        .params(params())
-        .build();
-    assert!(!request.uri().query().unwrap().is_ascii());
-    row(
-        addr,
-        "a raw UTF-8 query",
-        &wire(&request),
-        200,
-        &masked("what the ****"),
-    )
+    let raw = heck_to(&format!("{PATH}?café=€ 😀").replace(' ', ""));
+    assert!(!raw.uri().query().unwrap().is_ascii());
+    #[rustfmt::skip]
+    rows(addr, vec![
+        ("a percent-encoded non-ASCII query", request, 200, &masked_heck),
+        ("a query re-encoded after signing", resent, 403, &resent_mismatch),
+        ("a raw UTF-8 query", wire(&raw), 200, &masked_heck),
+    ])
     .await;
 
     // Bytes that are not UTF-8, or a NUL, in the request target: hyper refuses the request
@@ -866,13 +575,8 @@ async fn non_ascii_path_and_query_rows() {
         [PATH.as_bytes(), b"?x=\0"].concat(),
     ] {
         let what = format!("the target {}", String::from_utf8_lossy(&target));
-        let reply = exchange(
-            addr,
-            &what,
-            &head("POST", &target, addr, &[("content-length", b"0")]),
-            false,
-        )
-        .await;
+        let bytes = head("POST", &target, addr, &[("content-length", b"0")]);
+        let reply = exchange(addr, &what, &bytes, false).await;
         check(addr, &what, &reply, 400, "").await;
     }
 
@@ -881,35 +585,16 @@ async fn non_ascii_path_and_query_rows() {
         format!("{PATH}/caf%C3%A9"),
         "/twilio/conversatiöns".to_owned(),
     ] {
-        let request = TestRequest::new(url(addr, &path), TOKEN)
-            .params(params())
-            .build();
         let what = format!("the path {path}");
-        row(addr, &what, &wire(&request), 404, "").await;
+        row(addr, &what, &wire(&heck_to(&path)), 404, "").await;
     }
 }
 
 #[tokio::test]
 async fn a_router_on_a_non_ascii_path() {
     let path = "/hooks/caf%C3%A9";
-    let app = filter::webhooks()
-        .validator(Validator::from_auth_tokens(TOKEN).unwrap())
-        .path(path)
-        .into_router()
-        .unwrap()
-        .with_state(filter::Filter::from_config(None, ""));
-    let addr = serve_like_examples(app, HEADER_READ_TIMEOUT, MAX_CONNECTIONS).await;
-    let request = signed(
-        addr,
-        path,
-        sample_replacing("onMessageAdd", &[("Body", "what the heck")]),
-    );
+    let addr = server_on(path, None).await;
+    let request = signed(addr, path, message_params("what the heck"));
     let reply = exchange(addr, "a non-ASCII path", &wire(&request), false).await;
     assert_eq!((reply.status, reply.text()), (200, masked("what the ****")));
-}
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack
-        .windows(needle.len())
-        .position(|window| window == needle)
 }

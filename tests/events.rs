@@ -56,37 +56,42 @@ fn utc(date: (i32, u8, u8), time: (u8, u8, u8), micros: u32) -> OffsetDateTime {
         .assume_utc()
 }
 
-macro_rules! pre {
-    ($variant:ident, $pairs:expr) => {
+/// Parses the pairs and takes the event out of `Event::$group($kind::$variant(_))`.
+macro_rules! parsed {
+    ($group:ident, $kind:ident, $variant:ident, $pairs:expr) => {
         match parse($pairs) {
-            Event::PreAction(PreActionEvent::$variant(event)) => event,
+            Event::$group($kind::$variant(event)) => event,
             other => panic!(
                 concat!("expected ", stringify!($variant), ", got {:?}"),
                 other
             ),
         }
+    };
+}
+
+macro_rules! pre {
+    ($variant:ident, $pairs:expr) => {
+        parsed!(PreAction, PreActionEvent, $variant, $pairs)
     };
 }
 
 macro_rules! post {
     ($variant:ident, $pairs:expr) => {
-        match parse($pairs) {
-            Event::PostAction(PostActionEvent::$variant(event)) => event,
-            other => panic!(
-                concat!("expected ", stringify!($variant), ", got {:?}"),
-                other
-            ),
-        }
+        parsed!(PostAction, PostActionEvent, $variant, $pairs)
     };
 }
 
-/// Checks the common parameters and that nothing was left over.
+/// Checks the common parameters (`RetryCount` absent unless given) and that nothing was left
+/// over.
 macro_rules! common {
     ($event:expr, $source:expr, $identity:expr) => {
+        common!($event, $source, $identity, None)
+    };
+    ($event:expr, $source:expr, $identity:expr, $retry_count:expr) => {
         assert_eq!($event.account_sid, AC);
         assert_eq!($event.source, $source);
         assert_eq!($event.client_identity.as_deref(), $identity);
-        assert_eq!($event.retry_count, None);
+        assert_eq!($event.retry_count, $retry_count);
         assert!($event.extra.is_empty(), "extra: {:?}", $event.extra);
     };
 }
@@ -98,14 +103,16 @@ fn check_media(media: &Media, sid: &str, content_type: &str, filename: &str, siz
     assert_eq!(media.size, Some(size));
 }
 
+/// Checks that the event has a binding, and what it holds.
 fn check_binding(
-    binding: &MessagingBinding,
+    binding: &Option<MessagingBinding>,
     addresses: &[&str],
     proxy: Option<&str>,
     projected: Option<&str>,
     author: Option<&str>,
     kind: Option<BindingType>,
 ) {
+    let binding = binding.as_ref().expect("a messaging binding");
     assert_eq!(binding.addresses, addresses);
     assert_eq!(binding.proxy_address.as_deref(), proxy);
     assert_eq!(binding.projected_address.as_deref(), projected);
@@ -157,7 +164,7 @@ fn on_conversation_add() {
     assert_eq!(media[1].extra.get("Category"), Some(&json!("media")));
     assert_eq!(event.state, Some(ConversationState::Active));
     check_binding(
-        event.messaging_binding.as_ref().unwrap(),
+        &event.messaging_binding,
         &["+14155550123"],
         Some("+14155550100"),
         Some("+14155550199"),
@@ -372,7 +379,7 @@ fn on_participant_add() {
     assert_eq!(event.role_sid.unwrap(), RL);
     assert_eq!(event.attributes, Attributes::Json(json!({"vip": true})));
     check_binding(
-        event.messaging_binding.as_ref().unwrap(),
+        &event.messaging_binding,
         &["+14155550123"],
         Some("+14155550100"),
         None,
@@ -410,7 +417,7 @@ fn on_participant_remove() {
     assert_eq!(event.role_sid.unwrap(), RL);
     assert_eq!(event.attributes, Attributes::Json(json!({})));
     check_binding(
-        event.messaging_binding.as_ref().unwrap(),
+        &event.messaging_binding,
         &[],
         None,
         Some("+14155550199"),
@@ -450,7 +457,7 @@ fn on_participant_update() {
         Attributes::Json(json!({"language": "es"}))
     );
     check_binding(
-        event.messaging_binding.as_ref().unwrap(),
+        &event.messaging_binding,
         &["whatsapp:+14155550123"],
         Some("whatsapp:+14155550100"),
         None,
@@ -517,12 +524,8 @@ fn on_conversation_added() {
             ("State", "active"),
         ]
     );
-    assert_eq!(event.account_sid, AC);
-    assert_eq!(event.source, Source::Api);
-    assert_eq!(event.client_identity, None);
-    assert_eq!(event.retry_count, Some(2));
+    common!(event, Source::Api, None, Some(2));
     assert_eq!(ConversationsEvent::retry_count(&event), Some(2));
-    assert!(event.extra.is_empty());
     assert_eq!(event.conversation_sid, CH);
     assert_eq!(event.date_created, utc((2026, 1, 5), (8, 30, 0), 0));
     assert_eq!(event.date_updated, Some(event.date_created));
@@ -536,7 +539,7 @@ fn on_conversation_added() {
     assert_eq!(event.messaging_service_sid.unwrap(), MG);
     assert_eq!(event.state, Some(ConversationState::Active));
     check_binding(
-        event.messaging_binding.as_ref().unwrap(),
+        &event.messaging_binding,
         &["+14155550123"],
         Some("+14155550100"),
         None,
@@ -781,7 +784,7 @@ fn on_participant_added() {
     assert_eq!(event.role_sid.unwrap(), RL);
     assert_eq!(event.attributes, Attributes::Json(json!({})));
     check_binding(
-        event.messaging_binding.as_ref().unwrap(),
+        &event.messaging_binding,
         &["messenger:123456789"],
         Some("messenger:987654321"),
         None,
@@ -821,7 +824,7 @@ fn on_participant_updated() {
     assert_eq!(event.attributes, Attributes::Json(json!({})));
     assert_eq!(event.last_read_message_index, Some(12));
     check_binding(
-        event.messaging_binding.as_ref().unwrap(),
+        &event.messaging_binding,
         &[],
         None,
         Some("+14155550199"),
@@ -860,7 +863,7 @@ fn on_participant_removed() {
     assert_eq!(event.role_sid.unwrap(), RL);
     assert_eq!(event.attributes, Attributes::Json(json!({})));
     check_binding(
-        event.messaging_binding.as_ref().unwrap(),
+        &event.messaging_binding,
         &["+14155550123"],
         Some("+14155550100"),
         None,
@@ -1086,15 +1089,15 @@ fn group_mms_exposes_every_address_in_order() {
         panic!("not an onConversationAdd");
     };
     common!(event, Source::Api, None);
-    let binding = event.messaging_binding.as_ref().unwrap();
     check_binding(
-        binding,
+        &event.messaging_binding,
         &["+14155550123", "+14155550124", "+14155550125"],
         None,
         Some("+14155550199"),
         Some("+14155550123"),
         None,
     );
+    let binding = event.messaging_binding.as_ref().unwrap();
     assert_eq!(binding.address(), Some("+14155550123"));
     assert_eq!(event.message_body.as_deref(), Some("Dinner at 8?"));
     assert_eq!(event.friendly_name, None);

@@ -25,21 +25,17 @@ mod common;
 #[path = "../examples/profanity_filter/filter.rs"]
 mod filter;
 
-#[allow(dead_code)] // For the examples' serving constants; the rest is the binaries'.
-#[path = "../examples/common/mod.rs"]
-mod example;
-
 use std::alloc::System;
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use common::raw::{head, serve_like_examples, wire, Conn, RawReply};
-use common::{sample_replacing, signed, url, PATH, TOKEN};
+use common::example::HEADER_READ_TIMEOUT;
+use common::raw::{form_post, serve_like_examples, wire, Conn, RawReply};
+use common::{mismatch, modified_body, sample_replacing, signed, url, PATH, TOKEN};
 use stats_alloc::{StatsAlloc, INSTRUMENTED_SYSTEM};
-use tokio::io::AsyncWriteExt;
 use tokio::sync::{Barrier, Semaphore};
-use twilio_webhooks::signature::{Algorithm, SignatureError, Validator};
+use twilio_webhooks::signature::Validator;
 use twilio_webhooks::testing::TestRequest;
 use twilio_webhooks::Params;
 
@@ -56,6 +52,13 @@ fn live_heap() -> i64 {
 
 /// One test at a time: each measures latency and the process's memory.
 static SERIAL: Mutex<()> = Mutex::new(());
+
+/// This test's turn: held until it ends (a failed test does not stop the others).
+fn take_turn() -> MutexGuard<'static, ()> {
+    SERIAL
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
 
 /// Concurrent connections of the load run, unless the open-file limit is lower.
 const CONNECTIONS: usize = 2_000;
@@ -143,7 +146,7 @@ async fn server(header_read_timeout: Duration, body_timeout: Option<Duration>) -
         .into_router()
         .unwrap()
         .with_state(filter::Filter::from_config(None, ""));
-    serve_like_examples(app, header_read_timeout, example::MAX_CONNECTIONS).await
+    serve_like_examples(app, header_read_timeout).await
 }
 
 /// The request numbered `n` of the mix, and the answer it must get (status, exact body).
@@ -153,36 +156,28 @@ async fn server(header_read_timeout: Duration, body_timeout: Option<Duration>) -
 /// wrong token (403) and one with a body the decoder refuses (400). Every body carries `n`, so
 /// an answer can only be its own request's.
 fn mixed(addr: SocketAddr, n: usize) -> (Vec<u8>, u16, String) {
-    let message = |body: &str| {
-        signed(
-            addr,
-            PATH,
-            sample_replacing("onMessageAdd", &[("Body", body)]),
-        )
+    let signed_sample = |event_type, changes: &[(&str, &str)]| {
+        signed(addr, PATH, sample_replacing(event_type, changes))
     };
+    let message = |body: &str| signed_sample("onMessageAdd", &[("Body", body)]);
     match n % 10 {
         0..=3 => (
             wire(&message(&format!("what the heck #{n}"))),
             200,
-            serde_json::json!({ "body": format!("what the **** #{n}") }).to_string(),
+            modified_body(&format!("what the **** #{n}")),
         ),
         4 => (
-            wire(&signed(
-                addr,
-                PATH,
-                sample_replacing(
-                    "onConversationAdd",
-                    &[("FriendlyName", &format!("Darn {n}"))],
-                ),
+            wire(&signed_sample(
+                "onConversationAdd",
+                &[("FriendlyName", &format!("Darn {n}"))],
             )),
             200,
             serde_json::json!({ "friendly_name": format!("**** {n}") }).to_string(),
         ),
         5 | 6 => (
-            wire(&signed(
-                addr,
-                PATH,
-                sample_replacing("onMessageAdded", &[("Body", &format!("heck {n}"))]),
+            wire(&signed_sample(
+                "onMessageAdded",
+                &[("Body", &format!("heck {n}"))],
             )),
             200,
             "{}".to_owned(),
@@ -199,13 +194,7 @@ fn mixed(addr: SocketAddr, n: usize) -> (Vec<u8>, u16, String) {
                     &[("Body", &format!("heck #{n}"))],
                 ))
                 .build();
-            let mismatch = SignatureError::Mismatch {
-                url: url(addr, PATH),
-                urls: 2,
-                keys: 1,
-                algorithm: Algorithm::HmacSha1,
-            };
-            (wire(&forged), 403, mismatch.to_string())
+            (wire(&forged), 403, mismatch(url(addr, PATH)))
         }
         _ => {
             let body = format!("EventType=onMessageAdd&Body={n}%zz");
@@ -365,6 +354,15 @@ struct Memory {
     heap: i64,
 }
 
+impl Memory {
+    fn now() -> Self {
+        Self {
+            rss_kib: rss_kib(),
+            heap: live_heap(),
+        }
+    }
+}
+
 /// Waits until the live heap stops falling (the server's connection tasks end as they notice
 /// the closes), at most three seconds, then reads the process's memory.
 async fn settled() -> Memory {
@@ -377,10 +375,7 @@ async fn settled() -> Memory {
         }
         last = now;
     }
-    Memory {
-        rss_kib: rss_kib(),
-        heap: live_heap(),
-    }
+    Memory::now()
 }
 
 fn mib(kib: u64) -> f64 {
@@ -389,16 +384,11 @@ fn mib(kib: u64) -> f64 {
 
 #[test]
 fn many_connections_a_mix_of_requests_and_memory_back_to_baseline() {
-    let _turn = SERIAL
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let _turn = take_turn();
     let connections = scaled(CONNECTIONS);
     runtime().block_on(async {
-        let before = Memory {
-            rss_kib: rss_kib(),
-            heap: live_heap(),
-        };
-        let addr = server(example::HEADER_READ_TIMEOUT, None).await;
+        let before = Memory::now();
+        let addr = server(HEADER_READ_TIMEOUT, None).await;
 
         // Warm-up: the same concurrency, fewer requests.
         let (mut warm, warm_time) = round(addr, connections, 0, connections * 2).await;
@@ -467,9 +457,7 @@ const PROMPT: Duration = Duration::from_secs(2);
 
 #[test]
 fn slow_clients_do_not_stop_valid_requests() {
-    let _turn = SERIAL
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let _turn = take_turn();
     // The examples' header timeout is 10 s; 3 s here keeps the test short. The body timeout is
     // the router's, also shortened.
     let header_timeout = Duration::from_secs(3);
@@ -484,16 +472,7 @@ fn slow_clients_do_not_stop_valid_requests() {
             sample_replacing("onMessageAdd", &[("Body", "what the heck")]),
         ));
         let length = (request.len() * 2).to_string();
-        let body_head = head(
-            "POST",
-            PATH.as_bytes(),
-            addr,
-            &[
-                ("content-type", b"application/x-www-form-urlencoded"),
-                ("x-twilio-signature", b"bm9wZQ=="),
-                ("content-length", length.as_bytes()),
-            ],
-        );
+        let body_head = form_post(addr, b"bm9wZQ==", ("content-length", length.as_bytes()));
         let connecting = Arc::new(Semaphore::new(128));
         let opened = Instant::now();
 
@@ -501,11 +480,12 @@ fn slow_clients_do_not_stop_valid_requests() {
         let slow: Vec<_> = (0..header_slow + body_slow)
             .map(|index| {
                 let connecting = Arc::clone(&connecting);
-                let (first, trickled) = if index < header_slow {
-                    (Vec::new(), request.clone())
+                let first = if index < header_slow {
+                    Vec::new()
                 } else {
-                    (body_head.clone(), request.clone())
+                    body_head.clone()
                 };
+                let trickled = request.clone();
                 tokio::spawn(async move {
                     let permit = connecting.acquire().await.unwrap();
                     // Before the connection exists, so before the server's clock starts.
@@ -513,15 +493,7 @@ fn slow_clients_do_not_stop_valid_requests() {
                     let mut conn = Conn::connect(addr).await.expect("connect");
                     drop(permit);
                     conn.write(&first).await.unwrap();
-                    let mut writer = conn.take_writer();
-                    let trickle = tokio::spawn(async move {
-                        for byte in trickled.chunks(1) {
-                            if writer.write_all(byte).await.is_err() {
-                                return;
-                            }
-                            tokio::time::sleep(Duration::from_millis(200)).await;
-                        }
-                    });
+                    let trickle = conn.trickle(trickled, Duration::from_millis(200));
                     let reply = conn.read_reply(false).await;
                     trickle.abort();
                     (started.elapsed(), reply.map_err(|err| err.to_string()))
@@ -606,11 +578,6 @@ fn slow_clients_do_not_stop_valid_requests() {
     });
 }
 
-#[test]
-fn the_test_server_listens_like_the_examples() {
-    assert_eq!(common::raw::LISTEN_BACKLOG, example::LISTEN_BACKLOG);
-}
-
 /// The long soak: rounds of the load run for `LOAD_SOAK_SECS` seconds (default 300), with
 /// resident memory checked against the warmed-up level after every round.
 ///
@@ -620,16 +587,14 @@ fn the_test_server_listens_like_the_examples() {
 #[test]
 #[ignore = "long soak: LOAD_SOAK_SECS=600 cargo test --release --test load -- --ignored --nocapture"]
 fn soak() {
-    let _turn = SERIAL
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let _turn = take_turn();
     let seconds: u64 = std::env::var("LOAD_SOAK_SECS")
         .ok()
         .and_then(|text| text.parse().ok())
         .unwrap_or(300);
     let connections = scaled(CONNECTIONS);
     runtime().block_on(async {
-        let addr = server(example::HEADER_READ_TIMEOUT, None).await;
+        let addr = server(HEADER_READ_TIMEOUT, None).await;
         let (warm, _) = round(addr, connections, 0, connections * 2).await;
         assert!(warm.failures.is_empty(), "warm-up: {:#?}", warm.failures);
         drop(warm);

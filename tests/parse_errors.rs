@@ -73,6 +73,14 @@ fn error(body: &str) -> ParseError {
     }
 }
 
+/// The form-decoding error inside `err`.
+fn form_error(err: &ParseError) -> &FormError {
+    match err {
+        ParseError::Form(form) => form,
+        _ => panic!("expected a form error, got {err:?}"),
+    }
+}
+
 /// Checks an invalid-parameter error: its parts and its exact message.
 fn assert_invalid(err: &ParseError, event: &str, parameter: &str, message: &str) -> InvalidValue {
     let ParseError::InvalidParameter {
@@ -342,11 +350,8 @@ fn bad_timestamp() {
 fn invalid_percent_encoding() {
     // "EventType=onMessageAdd&" is 23 bytes, "Body=" 5 more; the `%` is at byte 30.
     let err = error("EventType=onMessageAdd&Body=50%+off&Author=alice");
-    let ParseError::Form(form) = &err else {
-        panic!("expected a form error, got {err:?}");
-    };
     assert!(matches!(
-        form,
+        form_error(&err),
         FormError::InvalidPercentEncoding { offset: 30, part: "value", index: 1, name: Some(name), found, .. }
             if name == "Body" && found == "%+o"
     ));
@@ -376,11 +381,8 @@ fn invalid_percent_encoding() {
 fn invalid_utf8() {
     // %E9 alone is Latin-1 "é", not UTF-8.
     let err = error("EventType=onMessageAdd&Body=caf%E9&Author=alice");
-    let ParseError::Form(form) = &err else {
-        panic!("expected a form error, got {err:?}");
-    };
     assert!(matches!(
-        form,
+        form_error(&err),
         FormError::InvalidUtf8 { part: "value", index: 1, offset: 28, name: Some(name), raw, .. }
             if name == "Body" && raw == "caf%E9"
     ));

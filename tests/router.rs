@@ -15,7 +15,10 @@ use std::time::{Duration, Instant};
 use axum::routing::get;
 use axum::Router;
 use bytes::Bytes;
-use common::{bounded, sample_replacing, sample_with, send, serve, signed, url, PATH, TOKEN};
+use common::{
+    bounded, plain_get, sample_replacing, sample_with, send, send_sample, serve, signed, signed_by,
+    url, PATH, TOKEN,
+};
 use http::{Request, StatusCode};
 use http_body::Frame;
 use http_body_util::BodyExt;
@@ -44,6 +47,13 @@ fn validator() -> Validator {
 /// A router with a validator for [`TOKEN`].
 fn webhooks<S: Clone + Send + Sync + 'static>() -> Webhooks<S> {
     Webhooks::new().validator(validator())
+}
+
+/// A router with the [`slow`] handler and this deadline.
+fn slow_webhooks(deadline_millis: u64) -> Webhooks<Seen> {
+    webhooks()
+        .deadline(Duration::from_millis(deadline_millis))
+        .pre_action(slow)
 }
 
 /// What handlers saw, shared through the router's state.
@@ -198,11 +208,7 @@ async fn record_any_post(event: PostActionEvent, State(seen): State<Seen>) {
 #[tokio::test]
 async fn a_missed_deadline_accepts_by_default() {
     let seen = Seen::default();
-    let service = webhooks()
-        .deadline(Duration::from_millis(100))
-        .pre_action(slow)
-        .into_service(seen.clone())
-        .unwrap();
+    let service = slow_webhooks(100).into_service(seen.clone()).unwrap();
     let started = Instant::now();
     assert_eq!(
         call(&service, message_add("8000")).await,
@@ -223,14 +229,12 @@ async fn a_missed_deadline_accepts_by_default() {
 
 #[tokio::test]
 async fn a_missed_deadline_rejects_when_configured() {
-    let service = webhooks()
-        .deadline(Duration::from_millis(100))
+    let service = slow_webhooks(100)
         .on_deadline(DeadlineOutcome::Reject(
             Rejection::with_status(StatusCode::SERVICE_UNAVAILABLE)
                 .unwrap()
                 .reason("moderation timed out"),
         ))
-        .pre_action(slow)
         .into_service(Seen::default())
         .unwrap();
     let started = Instant::now();
@@ -244,10 +248,8 @@ async fn a_missed_deadline_rejects_when_configured() {
         (200, r#"{"body":"in time"}"#.to_owned())
     );
 
-    let service = webhooks()
-        .deadline(Duration::from_millis(50))
+    let service = slow_webhooks(50)
         .on_deadline(DeadlineOutcome::Reject(Rejection::new()))
-        .pre_action(slow)
         .into_service(Seen::default())
         .unwrap();
     assert_eq!(
@@ -265,16 +267,13 @@ async fn the_deadline_both_ways_over_http() {
             (403, "too slow"),
         ),
     ] {
-        let router = webhooks()
-            .deadline(Duration::from_millis(100))
+        let router = slow_webhooks(100)
             .on_deadline(outcome)
-            .pre_action(slow)
             .into_router()
             .unwrap();
         let addr = serve(router.with_state(Seen::default())).await;
-        let params = sample_replacing("onMessageAdd", &[("Body", "8000")]);
         let started = Instant::now();
-        let reply = send(addr, signed(addr, PATH, params)).await;
+        let reply = send_sample(addr, "onMessageAdd", &[("Body", "8000")]).await;
         assert_eq!((reply.status, reply.body.as_str()), expected);
         assert!(started.elapsed() < Duration::from_millis(4000));
     }
@@ -748,11 +747,9 @@ async fn bodies_over_the_limit_are_413_over_http() {
         .unwrap();
     let addr = serve(router.with_state(())).await;
     let long = "x".repeat(4000);
-    let params = sample_replacing("onMessageAdd", &[("Body", &long)]);
-    let reply = send(addr, signed(addr, PATH, params)).await;
+    let reply = send_sample(addr, "onMessageAdd", &[("Body", &long)]).await;
     assert_eq!(reply.status, 413);
-    let params = sample_replacing("onMessageAdd", &[("Body", "ok")]);
-    let reply = send(addr, signed(addr, PATH, params)).await;
+    let reply = send_sample(addr, "onMessageAdd", &[("Body", "ok")]).await;
     assert_eq!(
         (reply.status, reply.body.as_str()),
         (200, r#"{"body":"OK"}"#)
@@ -872,8 +869,7 @@ async fn the_state_reaches_handlers_through_an_axum_router() {
         .unwrap();
     let addr = serve(router.with_state(seen.clone())).await;
     for body in ["one", "two"] {
-        let params = sample_replacing("onMessageAdded", &[("Body", body)]);
-        let reply = send(addr, signed(addr, PATH, params)).await;
+        let reply = send_sample(addr, "onMessageAdded", &[("Body", body)]).await;
         assert_eq!((reply.status, reply.body.as_str()), (200, "{}"));
     }
     assert_eq!(seen.take(), ["one", "two"]);
@@ -988,11 +984,7 @@ async fn nested_in_an_axum_app_the_full_path_is_signed() {
 
     // The app's own routes.
     for (path, expected) in [("/health", "ok"), ("/name", "app")] {
-        let request = Request::get(path)
-            .header("host", addr.to_string())
-            .body(String::new())
-            .unwrap();
-        let reply = send(addr, request).await;
+        let reply = send(addr, plain_get(addr, path)).await;
         assert_eq!((reply.status, reply.body.as_str()), (200, expected));
     }
     // The router's bare path is not served outside the nest.
@@ -1030,30 +1022,16 @@ async fn mounted_as_a_layer_other_requests_pass_through() {
         (reply.status, reply.body.as_str()),
         (200, r#"{"body":"LAYERED"}"#)
     );
-    let reply = send(
-        addr,
-        signed(
-            addr,
-            PATH,
-            sample_replacing("onMessageAdded", &[("Body", "kept")]),
-        ),
-    )
-    .await;
+    let reply = send_sample(addr, "onMessageAdded", &[("Body", "kept")]).await;
     assert_eq!((reply.status, reply.body.as_str()), (200, "{}"));
     assert_eq!(seen.take(), ["kept"]);
 
     // The webhook path with a bad signature is answered by the router, not passed on.
-    let forged = TestRequest::new(url(addr, PATH), "forged")
-        .params(params.clone())
-        .build();
+    let forged = signed_by("forged", addr, PATH, params.clone());
     assert_eq!(send(addr, forged).await.status, 403);
 
     // Everything else reaches the inner service, unchecked.
-    let request = Request::get("/health")
-        .header("host", addr.to_string())
-        .body(String::new())
-        .unwrap();
-    let reply = send(addr, request).await;
+    let reply = send(addr, plain_get(addr, "/health")).await;
     assert_eq!((reply.status, reply.body.as_str()), (200, "ok"));
     let request = signed(addr, "/twilio/other", params);
     let length = request.body().len();
@@ -1062,11 +1040,7 @@ async fn mounted_as_a_layer_other_requests_pass_through() {
         (reply.status, reply.body),
         (200, format!("inner got {length} bytes"))
     );
-    let request = Request::get("/nowhere")
-        .header("host", addr.to_string())
-        .body(String::new())
-        .unwrap();
-    assert_eq!(send(addr, request).await.status, 404);
+    assert_eq!(send(addr, plain_get(addr, "/nowhere")).await.status, 404);
 }
 
 #[tokio::test]
@@ -1103,9 +1077,7 @@ async fn served_with_hyper_directly() {
     use hyper_util::service::TowerToHyperService;
 
     let seen = Seen::default();
-    let service = webhooks()
-        .deadline(Duration::from_millis(100))
-        .pre_action(slow)
+    let service = slow_webhooks(100)
         .post_action(record_message)
         .into_service(seen.clone())
         .unwrap();
@@ -1134,12 +1106,10 @@ async fn served_with_hyper_directly() {
             (200, r#"{"body":"in time"}"#)
         );
     }
-    let params = sample_replacing("onMessageAdd", &[("Body", "8000")]);
-    let reply = send(addr, signed(addr, PATH, params)).await;
-    assert_eq!((reply.status, reply.body.as_str()), (200, "{}"));
-    let params = sample_replacing("onMessageAdded", &[("Body", "over hyper")]);
-    let reply = send(addr, signed(addr, PATH, params)).await;
-    assert_eq!((reply.status, reply.body.as_str()), (200, "{}"));
+    for (event_type, body) in [("onMessageAdd", "8000"), ("onMessageAdded", "over hyper")] {
+        let reply = send_sample(addr, event_type, &[("Body", body)]).await;
+        assert_eq!((reply.status, reply.body.as_str()), (200, "{}"), "{body}");
+    }
     assert_eq!(
         seen.take(),
         [
@@ -1148,9 +1118,8 @@ async fn served_with_hyper_directly() {
             "over hyper"
         ]
     );
-    let forged = TestRequest::new(url(addr, PATH), "forged")
-        .params(sample_replacing("onMessageAdded", &[("Body", "forged")]))
-        .build();
+    let params = sample_replacing("onMessageAdded", &[("Body", "forged")]);
+    let forged = signed_by("forged", addr, PATH, params);
     assert_eq!(send(addr, forged).await.status, 403);
     assert!(seen.take().is_empty());
 }

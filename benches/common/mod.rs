@@ -1,8 +1,14 @@
-//! What the benches share: a typical `onMessageAdd`, its URL and auth token, and signed requests.
+//! What the benches share: a typical `onMessageAdd`, its URL and auth token, signed requests, and
+//! the profanity filter example's webhooks.
 
 #![allow(dead_code)]
 
+/// The profanity filter example's handlers.
+#[path = "../../examples/profanity_filter/filter.rs"]
+pub mod filter;
+
 use http::Request;
+use twilio_webhooks::router::WebhookService;
 use twilio_webhooks::signature::Validator;
 use twilio_webhooks::testing::{self, sample_params};
 use twilio_webhooks::Params;
@@ -47,17 +53,27 @@ pub fn message_add(body: &str) -> Params {
     params
 }
 
-/// The typical `onMessageAdd` (with a word to mask), form-encoded.
-pub fn message_add_form() -> String {
-    message_add(MESSAGE_BODY).to_form()
-}
-
 /// The validator the benches use: the auth token and the public URL.
 pub fn validator() -> Validator {
     Validator::from_auth_tokens(AUTH_TOKEN)
         .expect("auth token")
         .public_url(PUBLIC_URL)
         .expect("public URL")
+}
+
+/// The profanity filter example's webhooks with [`validator`] and `filter` as their state: as a
+/// tower service and as an axum router.
+pub fn filter_service(filter: &filter::Filter) -> (WebhookService<filter::Filter>, axum::Router) {
+    let service = filter::webhooks()
+        .validator(validator())
+        .into_service(filter.clone())
+        .unwrap();
+    let router = filter::webhooks()
+        .validator(validator())
+        .into_router()
+        .unwrap()
+        .with_state(filter.clone());
+    (service, router)
 }
 
 /// A signed POST of `params` to [`URL`] as Twilio sends it: request target, `Host`, content

@@ -112,17 +112,31 @@ pub async fn serve(name: &str, app: axum::Router, filters: &[&str]) -> ExitCode 
     if !filters.is_empty() {
         eprintln!("{name}: Twilio webhook filters: {}", filters.join(", "));
     }
+    serve_connections(listener, app, HEADER_READ_TIMEOUT, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await;
+    ExitCode::SUCCESS
+}
+
+/// Accepts connections on `listener` and serves `app` on each (HTTP/1.1, at most
+/// [`MAX_CONNECTIONS`] at once, headers within `header_read_timeout`) until `shutdown` ends.
+pub async fn serve_connections(
+    listener: tokio::net::TcpListener,
+    app: axum::Router,
+    header_read_timeout: Duration,
+    shutdown: impl std::future::Future<Output = ()>,
+) {
     let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
-    let shutdown = tokio::signal::ctrl_c();
     tokio::pin!(shutdown);
     loop {
-        // Waiting for a free slot, as for a connection, still answers Ctrl-C.
+        // Waiting for a free slot, as for a connection, still answers the shutdown.
         let slot = tokio::select! {
             slot = Arc::clone(&slots).acquire_owned() => match slot {
                 Ok(slot) => slot,
-                Err(_) => return ExitCode::SUCCESS,
+                Err(_) => return,
             },
-            _ = &mut shutdown => return ExitCode::SUCCESS,
+            () = &mut shutdown => return,
         };
         let (stream, _) = tokio::select! {
             accepted = listener.accept() => match accepted {
@@ -134,13 +148,13 @@ pub async fn serve(name: &str, app: axum::Router, filters: &[&str]) -> ExitCode 
                     continue;
                 }
             },
-            _ = &mut shutdown => return ExitCode::SUCCESS,
+            () = &mut shutdown => return,
         };
         let service = TowerToHyperService::new(app.clone());
         tokio::spawn(async move {
             let connection = http1::Builder::new()
                 .timer(TokioTimer::new())
-                .header_read_timeout(HEADER_READ_TIMEOUT)
+                .header_read_timeout(header_read_timeout)
                 .serve_connection(TokioIo::new(stream), service);
             if let Err(err) = connection.await {
                 tracing::debug!(error = %err, "connection ended with an error");

@@ -1,6 +1,7 @@
 //! The profanity filter's handlers: mask listed words in message bodies and conversation names,
 //! reject blocked authors.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::sync::Arc;
 
@@ -82,39 +83,30 @@ impl Filter {
 
     /// `text` with every whole-word, case-insensitive occurrence of a listed word replaced by as
     /// many `*` as it has characters; `None` when nothing matched.
+    ///
+    /// ASCII text against ASCII words (the common case) is walked byte by byte and allocates
+    /// only when a word matches; other text is walked character by character.
     pub fn mask(&self, text: &str) -> Option<String> {
-        match &self.ascii_words {
-            Some(words) if text.is_ascii() => mask_ascii(text, words),
-            _ => self.mask_chars(text),
+        if let (Some(words), true) = (&self.ascii_words, text.is_ascii()) {
+            let mut bytes = Cow::Borrowed(text.as_bytes());
+            let changed = mask_words(
+                &mut bytes,
+                words,
+                b'*',
+                |byte| byte.is_ascii_alphanumeric(),
+                |byte, word| byte.to_ascii_lowercase() == word,
+            );
+            return changed.then(|| String::from_utf8(bytes.into_owned()).ok())?;
         }
-    }
-
-    /// [`mask`](Self::mask) for any text, character by character.
-    fn mask_chars(&self, text: &str) -> Option<String> {
-        let mut chars: Vec<char> = text.chars().collect();
-        let mut changed = false;
-        let mut start = 0;
-        while start < chars.len() {
-            let at_boundary = start == 0 || !chars[start - 1].is_alphanumeric();
-            let matched = at_boundary
-                .then(|| {
-                    self.words
-                        .iter()
-                        .filter(|word| matches_at(&chars, start, word))
-                        .map(Vec::len)
-                        .max()
-                })
-                .flatten();
-            match matched {
-                Some(len) => {
-                    chars[start..start + len].fill('*');
-                    changed = true;
-                    start += len;
-                }
-                None => start += 1,
-            }
-        }
-        changed.then(|| chars.into_iter().collect())
+        let mut chars = Cow::Owned(text.chars().collect::<Vec<char>>());
+        let changed = mask_words(
+            &mut chars,
+            &self.words,
+            '*',
+            char::is_alphanumeric,
+            |c, word| fold(c) == word,
+        );
+        changed.then(|| chars.iter().collect())
     }
 
     /// The decision for a message: reject a blocked author, mask the body, or accept.
@@ -140,57 +132,46 @@ impl Filter {
     }
 }
 
-/// [`Filter::mask_chars`] for ASCII text and ASCII words, byte by byte: for ASCII a character is
-/// one byte, folding is `to_ascii_lowercase` and `is_alphanumeric` is `is_ascii_alphanumeric`, so
-/// the walk is the same. Nothing is allocated unless a word matches.
-fn mask_ascii(text: &str, words: &[Vec<u8>]) -> Option<String> {
-    let mut bytes = std::borrow::Cow::Borrowed(text.as_bytes());
+/// Replaces each whole-word occurrence of a listed word in `text` (characters, or bytes of
+/// ASCII text) by `star`s, preferring the longest word at each position; returns whether any
+/// matched. A word is whole when no word character (`is_word`) touches it on either side;
+/// `same(unit, word_unit)` compares ignoring case.
+fn mask_words<T: Copy>(
+    text: &mut Cow<'_, [T]>,
+    words: &[Vec<T>],
+    star: T,
+    is_word: impl Fn(T) -> bool,
+    same: impl Fn(T, T) -> bool,
+) -> bool {
+    let whole_word_at = |text: &[T], start: usize, word: &[T]| {
+        let end = start + word.len();
+        end <= text.len()
+            && text[start..end].iter().zip(word).all(|(&t, &w)| same(t, w))
+            && text.get(end).is_none_or(|&next| !is_word(next))
+    };
+    let mut changed = false;
     let mut start = 0;
-    while start < bytes.len() {
-        let at_boundary = start == 0 || !bytes[start - 1].is_ascii_alphanumeric();
-        let first = bytes[start].to_ascii_lowercase();
+    while start < text.len() {
+        let at_boundary = start == 0 || !is_word(text[start - 1]);
         let matched = at_boundary
             .then(|| {
                 words
                     .iter()
-                    .filter(|word| word[0] == first && matches_ascii_at(&bytes, start, word))
+                    .filter(|word| whole_word_at(text, start, word))
                     .map(Vec::len)
                     .max()
             })
             .flatten();
         match matched {
             Some(len) => {
-                bytes.to_mut()[start..start + len].fill(b'*');
+                text.to_mut()[start..start + len].fill(star);
+                changed = true;
                 start += len;
             }
             None => start += 1,
         }
     }
-    match bytes {
-        std::borrow::Cow::Owned(masked) => String::from_utf8(masked).ok(),
-        std::borrow::Cow::Borrowed(_) => None,
-    }
-}
-
-/// Whether `word` (ASCII, lower case) occurs at `start` as a whole word, ignoring ASCII case.
-fn matches_ascii_at(bytes: &[u8], start: usize, word: &[u8]) -> bool {
-    let end = start + word.len();
-    end <= bytes.len()
-        && bytes[start..end].eq_ignore_ascii_case(word)
-        && bytes
-            .get(end)
-            .is_none_or(|next| !next.is_ascii_alphanumeric())
-}
-
-/// Whether `word` (folded) occurs at `start` as a whole word, ignoring case.
-fn matches_at(chars: &[char], start: usize, word: &[char]) -> bool {
-    let end = start + word.len();
-    end <= chars.len()
-        && chars[start..end]
-            .iter()
-            .zip(word)
-            .all(|(&c, &w)| fold(c) == w)
-        && chars.get(end).is_none_or(|next| !next.is_alphanumeric())
+    changed
 }
 
 /// One character as compared: its lower case when that is a single character (so a match never

@@ -27,7 +27,6 @@ use serde::ser::SerializeMap;
 
 use crate::error::ParseError;
 use crate::kinds::Source;
-use crate::params::Params;
 use crate::sid::AccountSid;
 use crate::value::{AsJson, Field};
 
@@ -46,6 +45,8 @@ pub use user::*;
 /// The parameters every webhook carries, collected while an event is parsed.
 #[derive(Default)]
 pub(crate) struct CommonSlots<'p> {
+    event_type: Option<&'p str>,
+    event_types: usize,
     account_sid: Option<&'p str>,
     source: Option<&'p str>,
     client_identity: Option<&'p str>,
@@ -64,6 +65,11 @@ impl<'p> CommonSlots<'p> {
     /// Takes a common parameter; returns whether `name` was one (a repeat is left for `extra`).
     pub(crate) fn accept(&mut self, name: &str, value: &'p str) -> bool {
         let slot = match name {
+            "EventType" => {
+                self.event_types += 1;
+                self.event_type.get_or_insert(value);
+                return true;
+            }
             "AccountSid" => &mut self.account_sid,
             "Source" => &mut self.source,
             "ClientIdentity" => &mut self.client_identity,
@@ -77,7 +83,19 @@ impl<'p> CommonSlots<'p> {
         true
     }
 
+    /// Checks `EventType` (exactly once, and `event`'s) and converts the rest.
     pub(crate) fn finish(self, event: &'static str) -> Result<Common, ParseError> {
+        match (self.event_type, self.event_types) {
+            (None, _) => return Err(ParseError::MissingEventType),
+            (_, count @ 2..) => return Err(ParseError::DuplicateEventType { count }),
+            (Some(got), _) if got != event => {
+                return Err(ParseError::WrongEventType {
+                    expected: event,
+                    got: got.to_owned(),
+                })
+            }
+            _ => {}
+        }
         Ok(Common {
             account_sid: Field::from_slot(self.account_sid, event, "AccountSid")?,
             source: Field::from_slot(self.source, event, "Source")?,
@@ -101,22 +119,6 @@ pub(crate) fn serialize_common<M: SerializeMap>(
     map.serialize_entry("source", source)?;
     map.serialize_entry("client_identity", &AsJson(client_identity))?;
     map.serialize_entry("retry_count", &AsJson(retry_count))
-}
-
-/// Checks that a body parsed as one event type carries exactly that `EventType`.
-pub(crate) fn expect_event_type(params: &Params, expected: &'static str) -> Result<(), ParseError> {
-    let mut values = params.get_all("EventType");
-    match (values.next(), values.next()) {
-        (None, _) => Err(ParseError::MissingEventType),
-        (Some(_), Some(_)) => Err(ParseError::DuplicateEventType {
-            count: params.count("EventType"),
-        }),
-        (Some(got), None) if got == expected => Ok(()),
-        (Some(got), None) => Err(ParseError::WrongEventType {
-            expected,
-            got: got.to_owned(),
-        }),
-    }
 }
 
 /// Defines event structs: fields, parsing in one pass over the parameters, and the JSON form.
@@ -151,43 +153,14 @@ macro_rules! define_events {
         impl $crate::event::ConversationsEvent for $name {
             const EVENT_TYPE: &'static str = $event_type;
 
+            /// Parses in one pass over the parameters, `EventType` checked on the way.
             fn from_params(params: &$crate::params::Params) -> Result<Self, $crate::error::ParseError> {
-                $crate::events::expect_event_type(params, $event_type)?;
-                Self::from_checked_params(params)
-            }
-
-            fn conversation_sid(&self) -> Option<$crate::sid::ConversationSid> {
-                $(
-                    if let Some(sid) = (&self.$field as &dyn std::any::Any)
-                        .downcast_ref::<$crate::sid::ConversationSid>()
-                    {
-                        return Some(*sid);
-                    }
-                )*
-                None
-            }
-
-            fn account_sid(&self) -> &$crate::sid::AccountSid {
-                &self.account_sid
-            }
-
-            fn retry_count(&self) -> Option<u32> {
-                self.retry_count
-            }
-        }
-
-        impl $name {
-            /// Parses parameters whose `EventType` the caller has already checked.
-            pub(crate) fn from_checked_params(
-                params: &$crate::params::Params,
-            ) -> Result<Self, $crate::error::ParseError> {
                 let mut common = $crate::events::CommonSlots::default();
                 $( let mut $field: Option<&str> = None; )*
                 $( let mut $binding: Option<$crate::binding::MessagingBinding> = None; )?
                 let mut extra = $crate::params::Params::default();
                 for (name, value) in params.iter() {
                     match name {
-                        "EventType" => continue,
                         $( $param if $field.is_none() => {
                             $field = Some(value);
                             continue;
@@ -212,6 +185,25 @@ macro_rules! define_events {
                     $( $binding, )?
                     extra,
                 })
+            }
+
+            fn conversation_sid(&self) -> Option<$crate::sid::ConversationSid> {
+                $(
+                    if let Some(sid) = (&self.$field as &dyn std::any::Any)
+                        .downcast_ref::<$crate::sid::ConversationSid>()
+                    {
+                        return Some(*sid);
+                    }
+                )*
+                None
+            }
+
+            fn account_sid(&self) -> &$crate::sid::AccountSid {
+                &self.account_sid
+            }
+
+            fn retry_count(&self) -> Option<u32> {
+                self.retry_count
             }
         }
 

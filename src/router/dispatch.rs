@@ -3,10 +3,8 @@
 use std::sync::Arc;
 
 use bytes::Bytes;
-use http::StatusCode;
 
-use crate::decision::Decision;
-use crate::decision::Modification;
+use crate::decision::{Decision, Modification, Unmodifiable};
 use crate::error::ParseError;
 use crate::event::PreActionWebhook;
 use crate::handler::{
@@ -15,44 +13,31 @@ use crate::handler::{
 use crate::params::Params;
 use crate::sid::ConversationSid;
 
-/// The router's answer to one webhook, before it becomes an HTTP response.
-#[derive(Debug, Clone)]
+/// The router's answer to one webhook, and what it was for traces.
+#[derive(Debug)]
 pub(crate) struct Answer {
-    pub(crate) status: StatusCode,
-    pub(crate) body: Bytes,
-    pub(crate) content_type: &'static str,
-    /// `accept`, `modify`, `reject` or `ack`, for traces.
+    pub(crate) response: http::Response<Bytes>,
+    /// `accept`, `modify`, `reject`, `ack`, `none`, `deadline-…` or `error-accept`.
     pub(crate) outcome: &'static str,
 }
 
-/// The body of an accept or acknowledgement.
-pub(crate) const EMPTY_JSON: &[u8] = b"{}";
-
 impl Answer {
-    /// 200 `{}`: accept a pre-action event or acknowledge a post-action one.
-    pub(crate) fn empty_ok(outcome: &'static str) -> Self {
+    /// The HTTP answer of `decision` (see [`Decision::into_response`]).
+    pub(crate) fn new<M: Modification>(decision: Decision<M>, outcome: &'static str) -> Self {
         Self {
-            status: StatusCode::OK,
-            body: Bytes::from_static(EMPTY_JSON),
-            content_type: "application/json",
+            response: decision.into_response(),
             outcome,
         }
     }
 
+    /// 200 `{}`: accept a pre-action event or acknowledge a post-action one.
+    pub(crate) fn empty_ok(outcome: &'static str) -> Self {
+        Self::new(Decision::<Unmodifiable>::Accept, outcome)
+    }
+
     fn from_decision<M: Modification>(decision: Decision<M>) -> Self {
-        if matches!(decision, Decision::Accept) {
-            return Self::empty_ok("accept");
-        }
-        let body = match decision.body() {
-            std::borrow::Cow::Borrowed(bytes) => Bytes::from_static(bytes),
-            std::borrow::Cow::Owned(bytes) => Bytes::from(bytes),
-        };
-        Self {
-            status: decision.status(),
-            body,
-            content_type: decision.content_type(),
-            outcome: decision.kind(),
-        }
+        let outcome = decision.kind();
+        Self::new(decision, outcome)
     }
 }
 
@@ -81,6 +66,21 @@ impl<S> Clone for Route<S> {
     }
 }
 
+/// Type-erases one handler: parse its event, note the conversation, start it.
+fn erase<S, E: 'static>(
+    parse: fn(&Params) -> Result<E, ParseError>,
+    conversation_sid: fn(&E) -> Option<ConversationSid>,
+    run: impl Fn(E, &Delivery, &S) -> BoxFuture<Result<Answer, HandlerError>> + Send + Sync + 'static,
+) -> Arc<Erased<S>> {
+    Arc::new(move |params: &Params, delivery: &Delivery, state: &S| {
+        let event = parse(params)?;
+        Ok(Prepared {
+            conversation_sid: conversation_sid(&event),
+            run: run(event, delivery, state),
+        })
+    })
+}
+
 impl<S: Send + Sync + 'static> Route<S> {
     pub(crate) fn pre_action<E, Args, H>(handler: H) -> Self
     where
@@ -90,15 +90,14 @@ impl<S: Send + Sync + 'static> Route<S> {
         Self {
             event_type: E::EVENT_TYPE,
             pre_action: true,
-            handler: Arc::new(move |params: &Params, delivery: &Delivery, state: &S| {
-                let event = E::from_params(params)?;
-                let conversation_sid = event.conversation_sid();
-                let future = handler.call(event, delivery, state);
-                Ok(Prepared {
-                    conversation_sid,
-                    run: Box::pin(async move { future.await.map(Answer::from_decision) }),
-                })
-            }),
+            handler: erase(
+                E::from_params,
+                E::conversation_sid,
+                move |event, delivery, state| {
+                    let future = handler.call(event, delivery, state);
+                    Box::pin(async move { future.await.map(Answer::from_decision) })
+                },
+            ),
         }
     }
 
@@ -108,22 +107,20 @@ impl<S: Send + Sync + 'static> Route<S> {
         E: PostActionInput,
         H: PostActionHandler<E, S, Args>,
     {
-        let erased: Arc<Erased<S>> =
-            Arc::new(move |params: &Params, delivery: &Delivery, state: &S| {
-                let event = E::from_params(params)?;
-                let conversation_sid = event.conversation_sid();
+        let handler = erase(
+            E::from_params,
+            E::conversation_sid,
+            move |event, delivery, state| {
                 let future = handler.call(event, delivery, state);
-                Ok(Prepared {
-                    conversation_sid,
-                    run: Box::pin(async move { future.await.map(|()| Answer::empty_ok("ack")) }),
-                })
-            });
+                Box::pin(async move { future.await.map(|()| Answer::empty_ok("ack")) })
+            },
+        );
         E::EVENT_TYPES
             .iter()
             .map(|&event_type| Self {
                 event_type,
                 pre_action: false,
-                handler: Arc::clone(&erased),
+                handler: Arc::clone(&handler),
             })
             .collect()
     }

@@ -117,6 +117,11 @@ impl<S> Shared<S> {
     }
 }
 
+/// The `EventType`s of `routes`, in registration order.
+fn event_types<S>(routes: &[Route<S>]) -> Vec<&'static str> {
+    routes.iter().map(|route| route.event_type).collect()
+}
+
 /// Signature checking: on unless explicitly turned off.
 #[derive(Debug)]
 enum SignatureCheck {
@@ -158,7 +163,7 @@ impl<S> Webhooks<S> {
     /// The `EventType`s with a handler, in registration order: paste them into the Filters of
     /// Twilio's webhook configuration so Twilio sends only these.
     pub fn filters(&self) -> Vec<&'static str> {
-        self.routes.iter().map(|route| route.event_type).collect()
+        event_types(&self.routes)
     }
 }
 

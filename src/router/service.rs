@@ -16,6 +16,8 @@ use super::catch_panic::CatchPanic;
 use super::dispatch::Answer;
 use super::{DeadlineOutcome, Shared};
 use crate::body::read_body;
+use crate::decision::{Decision, Unmodifiable};
+use crate::event::event_type;
 use crate::handler::Delivery;
 use crate::params::Params;
 
@@ -65,15 +67,7 @@ impl<S> std::fmt::Debug for WebhookService<S> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("WebhookService")
             .field("path", &self.shared.path)
-            .field(
-                "handlers",
-                &self
-                    .shared
-                    .routes
-                    .iter()
-                    .map(|r| r.event_type)
-                    .collect::<Vec<_>>(),
-            )
+            .field("handlers", &super::event_types(&self.shared.routes))
             .finish_non_exhaustive()
     }
 }
@@ -98,11 +92,7 @@ impl<S: Clone + Send + Sync + 'static> WebhookService<S> {
 
     /// The `EventType`s with a handler.
     pub fn filters(&self) -> Vec<&'static str> {
-        self.shared
-            .routes
-            .iter()
-            .map(|route| route.event_type)
-            .collect()
+        super::event_types(&self.shared.routes)
     }
 }
 
@@ -139,30 +129,9 @@ pub(crate) fn plain(status: StatusCode, reason: impl Into<Bytes>) -> Response<We
     response
 }
 
-fn answer_response(answer: Answer) -> Response<WebhookBody> {
-    let mut response = Response::new(Full::new(answer.body));
-    *response.status_mut() = answer.status;
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(answer.content_type),
-    );
-    response
-}
-
+/// Twilio always sets `Content-Type`; a request without one is read as a form.
 fn is_form(headers: &http::HeaderMap) -> bool {
-    match headers.get(header::CONTENT_TYPE) {
-        // Twilio always sets it; a request without one is read as a form.
-        None => true,
-        Some(value) => value
-            .to_str()
-            .ok()
-            .and_then(|text| text.split(';').next())
-            .is_some_and(|media| {
-                media
-                    .trim()
-                    .eq_ignore_ascii_case("application/x-www-form-urlencoded")
-            }),
-    }
+    !headers.contains_key(header::CONTENT_TYPE) || crate::signature::is_form(headers)
 }
 
 /// Answers one request: read, validate, parse, dispatch.
@@ -178,13 +147,9 @@ where
     B::Error: std::fmt::Display,
 {
     let started = Instant::now();
-    #[allow(unused_mut)]
-    let (mut parts, body) = request.into_parts();
-    #[cfg(feature = "axum")]
-    if let Some(axum::extract::OriginalUri(uri)) = parts.extensions.get() {
-        // Nested in an axum router: Twilio signed the full path, not the nested remainder.
-        parts.uri = uri.clone();
-    }
+    // Nested in an axum router, `parts.uri` lacks the outer path; the validator signs over
+    // axum's `OriginalUri` instead, and the query (all a GET's parameters) is the same in both.
+    let (parts, body) = request.into_parts();
 
     let (params, raw_body) = match parts.method {
         Method::POST => {
@@ -244,19 +209,9 @@ where
         }
     }
 
-    let event_type = {
-        let mut event_types = params.get_all("EventType");
-        (event_types.next(), event_types.next())
-    };
-    let event_type = match event_type {
-        (Some(event_type), None) => event_type,
-        (None, _) => return plain(StatusCode::BAD_REQUEST, "missing parameter EventType"),
-        (Some(_), Some(_)) => {
-            return plain(
-                StatusCode::BAD_REQUEST,
-                "parameter EventType appears more than once",
-            )
-        }
+    let event_type = match event_type(&params) {
+        Ok(event_type) => event_type,
+        Err(err) => return plain(StatusCode::BAD_REQUEST, err.to_string()),
     };
 
     let span = tracing::debug_span!(
@@ -275,7 +230,7 @@ where
     let response = match answer {
         Ok(answer) => {
             span.record("decision", answer.outcome);
-            answer_response(answer)
+            answer.response.map(Full::new)
         }
         Err(response) => response,
     };
@@ -289,7 +244,7 @@ where
 fn failure<S>(shared: &Shared<S>) -> Response<WebhookBody> {
     if shared.error_status.is_success() {
         // Failing open: answer like an accept, so Twilio goes ahead unchanged.
-        answer_response(Answer::empty_ok("error-accept"))
+        Answer::empty_ok("error-accept").response.map(Full::new)
     } else {
         plain(shared.error_status, "handler failed")
     }
@@ -342,15 +297,10 @@ where
                 );
                 return Ok(match &shared.deadline_outcome {
                     DeadlineOutcome::Accept => Answer::empty_ok("deadline-accept"),
-                    DeadlineOutcome::Reject(rejection) => {
-                        let mut answer = Answer::empty_ok("deadline-reject");
-                        answer.status = rejection.status();
-                        answer.body = Bytes::copy_from_slice(
-                            rejection.reason_text().unwrap_or("").as_bytes(),
-                        );
-                        answer.content_type = "text/plain; charset=utf-8";
-                        answer
-                    }
+                    DeadlineOutcome::Reject(rejection) => Answer::new(
+                        Decision::<Unmodifiable>::Reject(rejection.clone()),
+                        "deadline-reject",
+                    ),
                 });
             }
         }

@@ -5,6 +5,7 @@ use std::str::FromStr;
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
+use hmac::digest::KeyInit;
 use hmac::{Hmac, Mac};
 use sha1::Sha1;
 use sha2::Sha256;
@@ -237,9 +238,16 @@ fn feed<M: Mac>(mut mac: M, url: &[&str], params: &SortedParams<'_>) -> Encoded 
     encoded
 }
 
-/// A secret with its HMAC keys already derived, for both algorithms: signing then starts from
-/// a copy of the keyed state instead of hashing the padded key again (two blocks saved per
+/// An HMAC keyed with `secret`. HMAC takes keys of any length, so this cannot fail.
+fn new_hmac<M: KeyInit>(secret: &[u8]) -> M {
+    M::new_from_slice(secret).unwrap_or_else(|_| unreachable!("HMAC accepts keys of any length"))
+}
+
+/// A signing secret with its HMAC keys already derived, for both algorithms: signing then starts
+/// from a copy of the keyed state instead of hashing the padded key again (two blocks saved per
 /// signature).
+///
+/// Compared by its bytes; its `Debug` output is redacted, so it is never shown anywhere.
 #[derive(Clone)]
 pub(crate) struct KeyedSecret {
     bytes: Box<[u8]>,
@@ -248,17 +256,12 @@ pub(crate) struct KeyedSecret {
 }
 
 impl KeyedSecret {
-    /// `None` only if HMAC refused the key, which it never does (any length is accepted).
-    pub(crate) fn new(secret: &[u8]) -> Option<Self> {
-        Some(Self {
+    pub(crate) fn new(secret: &[u8]) -> Self {
+        Self {
             bytes: secret.into(),
-            sha1: Hmac::new_from_slice(secret).ok()?,
-            sha256: Hmac::new_from_slice(secret).ok()?,
-        })
-    }
-
-    pub(crate) fn bytes(&self) -> &[u8] {
-        &self.bytes
+            sha1: new_hmac(secret),
+            sha256: new_hmac(secret),
+        }
     }
 
     /// The base64 HMAC of `url` and `params`, as [`sign`].
@@ -275,50 +278,46 @@ impl KeyedSecret {
     }
 }
 
+impl PartialEq for KeyedSecret {
+    fn eq(&self, other: &Self) -> bool {
+        self.bytes == other.bytes
+    }
+}
+
+impl Eq for KeyedSecret {}
+
+impl fmt::Debug for KeyedSecret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
 /// The base64 HMAC of `url` (the concatenation of its pieces) followed by the parameters, fed
 /// incrementally: the signed string is never built.
-///
-/// An empty result (never produced in practice: HMAC accepts keys of any length) matches nothing.
 pub(crate) fn sign(
     algorithm: Algorithm,
     secret: &[u8],
     url: &[&str],
     params: &SortedParams<'_>,
 ) -> Encoded {
-    let empty = Encoded {
-        buf: [0; 44],
-        len: 0,
-    };
     match algorithm {
-        Algorithm::HmacSha1 => Hmac::<Sha1>::new_from_slice(secret)
-            .map(|mac| feed(mac, url, params))
-            .unwrap_or(empty),
-        Algorithm::HmacSha256 => Hmac::<Sha256>::new_from_slice(secret)
-            .map(|mac| feed(mac, url, params))
-            .unwrap_or(empty),
+        Algorithm::HmacSha1 => feed(new_hmac::<Hmac<Sha1>>(secret), url, params),
+        Algorithm::HmacSha256 => feed(new_hmac::<Hmac<Sha256>>(secret), url, params),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    const URL: &str = "https://mycompany.com/myapp.php?foo=1&bar=2";
-    const PARAMS: [(&str, &str); 5] = [
-        ("CallSid", "CA1234567890ABCDE"),
-        ("Caller", "+14158675309"),
-        ("Digits", "1234"),
-        ("From", "+14158675309"),
-        ("To", "+18005551212"),
-    ];
+    use crate::signature::test_support::{PARAMS, SIGNATURE, TOKEN, URL};
 
     #[test]
     fn published_vector() {
         let params = SortedParams::new(PARAMS);
-        let signature = sign(Algorithm::HmacSha1, b"12345", &[URL], &params);
-        assert_eq!(signature.as_str(), "RSOYDt4T1cUTdK1PDd93/VVr8B8=");
-        assert!(signature.matches("RSOYDt4T1cUTdK1PDd93/VVr8B8="));
-        assert!(!signature.matches("RSOYDt4T1cUTdK1PDd93/VVr8B8"));
+        let signature = sign(Algorithm::HmacSha1, TOKEN.as_bytes(), &[URL], &params);
+        assert_eq!(signature.as_str(), SIGNATURE);
+        assert!(signature.matches(SIGNATURE));
+        assert!(!signature.matches(&SIGNATURE[..SIGNATURE.len() - 1]));
         assert!(!signature.matches(""));
     }
 
@@ -398,23 +397,23 @@ mod tests {
     #[test]
     fn url_pieces_sign_like_the_whole() {
         let params = SortedParams::new(PARAMS);
-        let whole = sign(Algorithm::HmacSha1, b"12345", &[URL], &params);
+        let whole = sign(Algorithm::HmacSha1, TOKEN.as_bytes(), &[URL], &params);
         let (a, b) = URL.split_at(20);
-        let pieces = sign(Algorithm::HmacSha1, b"12345", &[a, "", b], &params);
+        let pieces = sign(Algorithm::HmacSha1, TOKEN.as_bytes(), &[a, "", b], &params);
         assert_eq!(whole.as_str(), pieces.as_str());
     }
 
     #[test]
     fn keyed_secrets_sign_like_raw_ones() {
         let params = SortedParams::new(PARAMS);
-        let keyed = KeyedSecret::new(b"12345").unwrap();
+        let keyed = KeyedSecret::new(TOKEN.as_bytes());
         for algorithm in [Algorithm::HmacSha1, Algorithm::HmacSha256] {
             assert_eq!(
                 keyed.sign(algorithm, &[URL], &params).as_str(),
-                sign(algorithm, b"12345", &[URL], &params).as_str()
+                sign(algorithm, TOKEN.as_bytes(), &[URL], &params).as_str()
             );
         }
-        assert_eq!(keyed.bytes(), b"12345");
+        assert_eq!(&*keyed.bytes, TOKEN.as_bytes());
     }
 
     #[test]

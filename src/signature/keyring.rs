@@ -1,53 +1,16 @@
 //! The secrets a signature may be made with: auth tokens and SharedKeys.
 
-use std::fmt;
-
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
-use super::algorithm::{Algorithm, KeyedSecret, SortedParams};
+use super::algorithm::{Algorithm, KeyedSecret, SortedParams, UnknownAlgorithm};
 use super::error::{ConfigError, SignatureError};
 use super::url::{body_sha256, port_variant};
 
-/// A signing secret, with its HMAC keys derived once. Its `Debug` output is redacted; it is
-/// never shown anywhere.
-#[derive(Clone)]
-struct Secret(KeyedSecret);
-
-impl Secret {
-    fn new(secret: &[u8]) -> Self {
-        // HMAC takes keys of any length; `KeyedSecret::new` cannot fail.
-        Self(KeyedSecret::new(secret).unwrap_or_else(|| unreachable!("HMAC accepts any key")))
-    }
-}
-
-impl PartialEq for Secret {
-    fn eq(&self, other: &Self) -> bool {
-        self.0.bytes() == other.0.bytes()
-    }
-}
-
-impl Eq for Secret {}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("<redacted>")
-    }
-}
-
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 struct SharedKey {
     id: String,
-    secret: Secret,
-}
-
-impl fmt::Debug for SharedKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SharedKey")
-            .field("id", &self.id)
-            .field("secret", &self.secret)
-            .finish()
-    }
+    secret: KeyedSecret,
 }
 
 /// The secrets a request may be signed with.
@@ -72,19 +35,10 @@ impl fmt::Debug for SharedKey {
 /// assert!(shown.contains("webhooks_sharedkey_0001"));
 /// # Ok::<(), twilio_webhooks::signature::ConfigError>(())
 /// ```
-#[derive(Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Keyring {
-    auth_tokens: Vec<Secret>,
+    auth_tokens: Vec<KeyedSecret>,
     shared_keys: Vec<SharedKey>,
-}
-
-impl fmt::Debug for Keyring {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Keyring")
-            .field("auth_tokens", &self.auth_tokens)
-            .field("shared_keys", &self.shared_keys)
-            .finish()
-    }
 }
 
 impl Keyring {
@@ -116,7 +70,7 @@ impl Keyring {
     pub fn with_auth_token(mut self, token: impl AsRef<[u8]>) -> Self {
         let token = token.as_ref();
         if !token.is_empty() {
-            self.auth_tokens.push(Secret::new(token));
+            self.auth_tokens.push(KeyedSecret::new(token));
         }
         self
     }
@@ -138,7 +92,7 @@ impl Keyring {
         }
         self.shared_keys.push(SharedKey {
             id: id.trim().to_owned(),
-            secret: Secret::new(secret),
+            secret: KeyedSecret::new(secret),
         });
         Ok(self)
     }
@@ -171,6 +125,11 @@ impl Keyring {
     ///
     /// See [`SignatureError`].
     pub fn verify(&self, request: &SignedRequest<'_>) -> Result<(), SignatureError> {
+        let body_hash = body_sha256(request.url);
+        let has_body = request.body.is_some_and(|body| !body.is_empty());
+        if request.reject_unsigned_body && has_body && body_hash.is_none() {
+            return Err(SignatureError::UnsignedBody);
+        }
         if request.signature.is_empty() {
             return Err(SignatureError::MissingSignature);
         }
@@ -199,12 +158,9 @@ impl Keyring {
                 },
             });
         }
-
-        let body_hash = body_sha256(request.url);
-        let body = match (&body_hash, request.body) {
-            (Some(_), None) => return Err(SignatureError::MissingBody),
-            (_, body) => body,
-        };
+        if body_hash.is_some() && request.body.is_none() {
+            return Err(SignatureError::MissingBody);
+        }
         // With bodySHA256 the signature covers the URL alone; the hash covers the body.
         let params = if body_hash.is_some() {
             &SortedParams::NONE
@@ -215,26 +171,28 @@ impl Keyring {
         let matches = |url: &[&str]| {
             secrets().any(|secret| {
                 secret
-                    .0
                     .sign(algorithm, url, params)
                     .matches(request.signature)
             })
         };
         // The URL as received first: it is the one Twilio signed unless a port was added or
-        // dropped on the way, and the variant is only made when it is needed.
-        let matched = matches(&[request.url])
-            || port_variant(request.url).is_some_and(|variant| matches(&variant));
-        if !matched {
-            return Err(SignatureError::Mismatch {
-                url: request.url.to_owned(),
-                urls: 1 + usize::from(port_variant(request.url).is_some()),
-                keys: secrets().count(),
-                algorithm,
-            });
+        // dropped on the way.
+        // The port variant is only worked out when that fails.
+        if !matches(&[request.url]) {
+            let variant = port_variant(request.url);
+            if !variant.as_ref().is_some_and(|variant| matches(variant)) {
+                return Err(SignatureError::Mismatch {
+                    url: request.url.to_owned(),
+                    urls: 1 + usize::from(variant.is_some()),
+                    keys: secrets().count(),
+                    algorithm,
+                });
+            }
         }
 
-        if let (Some(expected), Some(body)) = (body_hash, body) {
-            let actual = lower_hex(&Sha256::digest(body));
+        if let Some(expected) = body_hash {
+            let mut hex = [0; 64];
+            let actual = sha256_hex(request.body.unwrap_or_default(), &mut hex);
             if !bool::from(actual.as_bytes().ct_eq(expected.as_bytes())) {
                 return Err(SignatureError::BodyHashMismatch);
             }
@@ -243,14 +201,20 @@ impl Keyring {
     }
 }
 
-fn lower_hex(bytes: &[u8]) -> String {
+/// The lowercase hex SHA-256 of `body`, as a URL's `bodySHA256` carries it, written to `out`.
+pub(crate) fn sha256_hex<'o>(body: &[u8], out: &'o mut [u8; 64]) -> &'o str {
+    lower_hex(&Sha256::digest(body), out)
+}
+
+/// `bytes` in lowercase hex, written to the front of `out` (at least twice as long).
+fn lower_hex<'o>(bytes: &[u8], out: &'o mut [u8]) -> &'o str {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut hex = String::with_capacity(bytes.len() * 2);
-    for byte in bytes {
-        hex.push(char::from(DIGITS[usize::from(byte >> 4)]));
-        hex.push(char::from(DIGITS[usize::from(byte & 0xf)]));
+    for (pair, byte) in out.chunks_exact_mut(2).zip(bytes) {
+        pair[0] = DIGITS[usize::from(byte >> 4)];
+        pair[1] = DIGITS[usize::from(byte & 0xf)];
     }
-    hex
+    // Hex digits are ASCII.
+    std::str::from_utf8(&out[..bytes.len() * 2]).unwrap_or_default()
 }
 
 /// Reads `key=<id>,algorithm=<name>`: entries separated by `,`, names and values trimmed,
@@ -284,11 +248,9 @@ fn parse_settings(header: &str) -> Result<(Algorithm, Option<&str>), SignatureEr
     };
     let algorithm = match algorithm {
         None => Algorithm::HmacSha1,
-        Some(name) => name
-            .parse()
-            .map_err(|_| SignatureError::UnsupportedAlgorithm {
-                algorithm: name.to_owned(),
-            })?,
+        Some(name) => name.parse().map_err(|UnknownAlgorithm(algorithm)| {
+            SignatureError::UnsupportedAlgorithm { algorithm }
+        })?,
     };
     Ok((algorithm, Some(key)))
 }
@@ -324,45 +286,29 @@ pub struct SignedRequest<'a> {
     params: SortedParams<'a>,
     body: Option<&'a [u8]>,
     settings: Option<&'a str>,
+    /// Whether a body not covered by `bodySHA256` is refused (see [`SignedRequest::complete`]).
+    reject_unsigned_body: bool,
 }
 
 impl<'a> SignedRequest<'a> {
     /// The full URL Twilio requested and the `X-Twilio-Signature` value; no parameters, no
     /// body, no settings header.
     pub fn new(url: &'a str, signature: &'a str) -> Self {
-        Self {
-            url,
-            signature,
-            params: SortedParams::default(),
-            body: None,
-            settings: None,
-        }
-    }
-
-    /// A form request's URL, signature and parameters, built in place (see [`complete`]).
-    ///
-    /// [`complete`]: Self::complete
-    pub(crate) fn form<P>(url: &'a str, signature: &'a str, params: P) -> Self
-    where
-        P: IntoIterator<Item = (&'a str, &'a str)>,
-    {
-        Self {
-            url,
-            signature,
-            params: SortedParams::new(params),
-            body: None,
-            settings: None,
-        }
+        Self::complete(url, signature, [], None, None, false)
     }
 
     /// All of a request at once, built in place: the builder methods move the whole value
     /// (the sorted parameters are kept inline, about a kilobyte) at every step.
+    ///
+    /// With `reject_unsigned_body`, a non-empty body is refused ([`SignatureError::UnsignedBody`])
+    /// unless the URL has `bodySHA256`: the caller knows the body is not form parameters.
     pub(crate) fn complete<P>(
         url: &'a str,
         signature: &'a str,
         params: P,
-        body: &'a [u8],
+        body: Option<&'a [u8]>,
         settings: Option<&'a str>,
+        reject_unsigned_body: bool,
     ) -> Self
     where
         P: IntoIterator<Item = (&'a str, &'a str)>,
@@ -371,8 +317,9 @@ impl<'a> SignedRequest<'a> {
             url,
             signature,
             params: SortedParams::new(params),
-            body: Some(body),
+            body,
             settings,
+            reject_unsigned_body,
         }
     }
 
@@ -411,20 +358,11 @@ impl<'a> SignedRequest<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    const URL: &str = "https://mycompany.com/myapp.php?foo=1&bar=2";
-    const SIGNATURE: &str = "RSOYDt4T1cUTdK1PDd93/VVr8B8=";
-    const PARAMS: [(&str, &str); 5] = [
-        ("CallSid", "CA1234567890ABCDE"),
-        ("Caller", "+14158675309"),
-        ("Digits", "1234"),
-        ("From", "+14158675309"),
-        ("To", "+18005551212"),
-    ];
+    use crate::signature::test_support::{PARAMS, SIGNATURE, TOKEN, URL};
 
     #[test]
     fn tokens_are_tried_in_order() {
-        let keyring = Keyring::from_tokens(" other ,, 12345 ").unwrap();
+        let keyring = Keyring::from_tokens(&format!(" other ,, {TOKEN} ")).unwrap();
         assert_eq!(keyring.auth_token_count(), 2);
         let request = SignedRequest::new(URL, SIGNATURE).params(PARAMS);
         assert_eq!(keyring.verify(&request), Ok(()));
@@ -440,7 +378,7 @@ mod tests {
             shared_only.verify(&request),
             Err(SignatureError::NoAuthToken)
         );
-        let tokens = Keyring::from_tokens("12345").unwrap();
+        let tokens = Keyring::from_tokens(TOKEN).unwrap();
         assert_eq!(
             tokens.verify(
                 &request
@@ -476,7 +414,7 @@ mod tests {
 
     #[test]
     fn empty_signature_is_missing() {
-        let keyring = Keyring::from_tokens("12345").unwrap();
+        let keyring = Keyring::from_tokens(TOKEN).unwrap();
         assert_eq!(
             keyring.verify(&SignedRequest::new(URL, "")),
             Err(SignatureError::MissingSignature)
@@ -485,7 +423,7 @@ mod tests {
 
     #[test]
     fn body_hash_needs_a_body() {
-        let keyring = Keyring::from_tokens("12345").unwrap();
+        let keyring = Keyring::from_tokens(TOKEN).unwrap();
         let url = "https://h/x?bodySHA256=abc";
         assert_eq!(
             keyring.verify(&SignedRequest::new(url, SIGNATURE)),
@@ -494,8 +432,29 @@ mod tests {
     }
 
     #[test]
+    fn unsigned_bodies_are_refused_only_when_asked() {
+        use crate::signature::{compute_signature, validate_body};
+        let keyring = Keyring::from_tokens(TOKEN).unwrap();
+        let signature = compute_signature(URL, [], TOKEN);
+        // Through the public builder a body is only checked against bodySHA256.
+        let request = SignedRequest::new(URL, &signature).body(b"{}");
+        assert_eq!(keyring.verify(&request), Ok(()));
+        assert_eq!(
+            validate_body(URL, b"{}", &signature, &keyring),
+            Err(SignatureError::UnsignedBody)
+        );
+        // Refused before the signature is looked at.
+        assert_eq!(
+            validate_body(URL, b"{}", "", &keyring),
+            Err(SignatureError::UnsignedBody)
+        );
+        assert_eq!(validate_body(URL, b"", &signature, &keyring), Ok(()));
+    }
+
+    #[test]
     fn lower_hex_digits() {
-        assert_eq!(lower_hex(&[0x00, 0x9f, 0xa0, 0xff]), "009fa0ff");
+        let mut out = [0; 8];
+        assert_eq!(lower_hex(&[0x00, 0x9f, 0xa0, 0xff], &mut out), "009fa0ff");
     }
 
     #[test]

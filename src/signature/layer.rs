@@ -58,19 +58,10 @@ use crate::params::Params;
 /// # let _ = app;
 /// # Ok::<(), twilio_webhooks::signature::ConfigError>(())
 /// ```
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 pub struct ValidateSignatureLayer {
     validator: Arc<Validator>,
     limit: usize,
-}
-
-impl fmt::Debug for ValidateSignatureLayer {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ValidateSignatureLayer")
-            .field("validator", &self.validator)
-            .field("limit", &self.limit)
-            .finish()
-    }
 }
 
 impl ValidateSignatureLayer {
@@ -103,21 +94,11 @@ impl<S> Layer<S> for ValidateSignatureLayer {
 
 /// Middleware that validates `X-Twilio-Signature` before calling the inner service; see
 /// [`ValidateSignatureLayer`].
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 pub struct ValidateSignature<S> {
     inner: S,
     validator: Arc<Validator>,
     limit: usize,
-}
-
-impl<S: fmt::Debug> fmt::Debug for ValidateSignature<S> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ValidateSignature")
-            .field("inner", &self.inner)
-            .field("validator", &self.validator)
-            .field("limit", &self.limit)
-            .finish()
-    }
 }
 
 impl<S> ValidateSignature<S> {

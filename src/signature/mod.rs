@@ -54,6 +54,8 @@ mod algorithm;
 mod error;
 mod keyring;
 mod layer;
+#[cfg(test)]
+mod test_support;
 mod url;
 mod validator;
 
@@ -65,6 +67,8 @@ pub use url::PublicUrl;
 pub use validator::Validator;
 
 use algorithm::{sign, SortedParams};
+pub(crate) use keyring::sha256_hex;
+pub(crate) use validator::is_form;
 
 /// The header Twilio puts the signature in.
 pub const SIGNATURE_HEADER: &str = "x-twilio-signature";
@@ -134,7 +138,9 @@ pub fn validate<'a, P>(
 where
     P: IntoIterator<Item = (&'a str, &'a str)>,
 {
-    keyring.verify(&SignedRequest::form(url, signature, params))
+    keyring.verify(&SignedRequest::complete(
+        url, signature, params, None, None, false,
+    ))
 }
 
 /// Checks the signature of a request with a JSON (or other raw) body: the URL must carry
@@ -161,8 +167,12 @@ pub fn validate_body(
     signature: &str,
     keyring: &Keyring,
 ) -> Result<(), SignatureError> {
-    if !body.is_empty() && url::body_sha256(url).is_none() {
-        return Err(SignatureError::UnsignedBody);
-    }
-    keyring.verify(&SignedRequest::new(url, signature).body(body))
+    keyring.verify(&SignedRequest::complete(
+        url,
+        signature,
+        [],
+        Some(body),
+        None,
+        true,
+    ))
 }

@@ -115,19 +115,13 @@ pub(crate) fn body_sha256(url: &str) -> Option<Cow<'_, str>> {
 /// assert!("hooks.example.com".parse::<PublicUrl>().is_err());
 /// # Ok::<(), twilio_webhooks::signature::ConfigError>(())
 /// ```
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PublicUrl(String);
 
 impl PublicUrl {
     /// The base URL without a trailing `/`.
     pub fn as_str(&self) -> &str {
         &self.0
-    }
-}
-
-impl fmt::Debug for PublicUrl {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("PublicUrl").field(&self.0).finish()
     }
 }
 
@@ -279,79 +273,83 @@ impl UrlBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::signature::test_support::parts;
 
+    /// Asserts the port variant of each URL: `None` when it has none.
     #[track_caller]
-    fn variant(url: &str) -> Option<String> {
-        port_variant(url).map(|pieces| pieces.concat())
+    fn assert_variants(cases: &[(&str, Option<&str>)]) {
+        for &(url, expected) in cases {
+            let variant = port_variant(url).map(|pieces| pieces.concat());
+            assert_eq!(variant.as_deref(), expected, "{url}");
+        }
     }
 
     #[test]
     fn removes_any_port() {
-        assert_eq!(
-            variant("https://mycompany.com:443/myapp.php?foo=1&bar=2").as_deref(),
-            Some("https://mycompany.com/myapp.php?foo=1&bar=2")
-        );
-        assert_eq!(
-            variant("https://mycompany.com:8443/x").as_deref(),
-            Some("https://mycompany.com/x")
-        );
-        assert_eq!(
-            variant("http://h:80").as_deref(),
-            Some("http://h"),
-            "no path"
-        );
-        assert_eq!(variant("http://h:?q").as_deref(), Some("http://h?q"));
+        assert_variants(&[
+            (
+                "https://mycompany.com:443/myapp.php?foo=1&bar=2",
+                Some("https://mycompany.com/myapp.php?foo=1&bar=2"),
+            ),
+            (
+                "https://mycompany.com:8443/x",
+                Some("https://mycompany.com/x"),
+            ),
+            // No path.
+            ("http://h:80", Some("http://h")),
+            ("http://h:?q", Some("http://h?q")),
+        ]);
     }
 
     #[test]
     fn adds_the_default_port() {
-        assert_eq!(
-            variant("https://mycompany.com/myapp.php?foo=1").as_deref(),
-            Some("https://mycompany.com:443/myapp.php?foo=1")
-        );
-        assert_eq!(
-            variant("HTTP://mycompany.com?x=1").as_deref(),
-            Some("HTTP://mycompany.com:80?x=1")
-        );
-        assert_eq!(variant("ftp://mycompany.com/x"), None);
+        assert_variants(&[
+            (
+                "https://mycompany.com/myapp.php?foo=1",
+                Some("https://mycompany.com:443/myapp.php?foo=1"),
+            ),
+            (
+                "HTTP://mycompany.com?x=1",
+                Some("HTTP://mycompany.com:80?x=1"),
+            ),
+            ("ftp://mycompany.com/x", None),
+        ]);
     }
 
     #[test]
     fn keeps_userinfo() {
-        assert_eq!(
-            variant("https://user:pass@mycompany.com:443/a?b=c:d@e").as_deref(),
-            Some("https://user:pass@mycompany.com/a?b=c:d@e")
-        );
-        assert_eq!(
-            variant("https://user:pass@mycompany.com/a").as_deref(),
-            Some("https://user:pass@mycompany.com:443/a")
-        );
+        assert_variants(&[
+            (
+                "https://user:pass@mycompany.com:443/a?b=c:d@e",
+                Some("https://user:pass@mycompany.com/a?b=c:d@e"),
+            ),
+            (
+                "https://user:pass@mycompany.com/a",
+                Some("https://user:pass@mycompany.com:443/a"),
+            ),
+        ]);
     }
 
     #[test]
     fn keeps_the_rest_byte_for_byte() {
-        assert_eq!(
-            variant("https://h.com/café/☃?name=O'Brien&x=%27").as_deref(),
-            Some("https://h.com:443/café/☃?name=O'Brien&x=%27")
-        );
+        assert_variants(&[(
+            "https://h.com/café/☃?name=O'Brien&x=%27",
+            Some("https://h.com:443/café/☃?name=O'Brien&x=%27"),
+        )]);
     }
 
     #[test]
     fn ipv6_and_odd_inputs() {
-        assert_eq!(
-            variant("http://[::1]:8080/x").as_deref(),
-            Some("http://[::1]/x")
-        );
-        assert_eq!(
-            variant("http://[::1]/x").as_deref(),
-            Some("http://[::1]:80/x")
-        );
-        assert_eq!(variant("http://[::1/x"), None);
-        assert_eq!(variant("http://h:12a/x"), None);
-        assert_eq!(variant("/just/a/path"), None);
-        assert_eq!(variant("https:///x"), None);
-        assert_eq!(variant("1http://h/x"), None);
-        assert_eq!(variant(""), None);
+        assert_variants(&[
+            ("http://[::1]:8080/x", Some("http://[::1]/x")),
+            ("http://[::1]/x", Some("http://[::1]:80/x")),
+            ("http://[::1/x", None),
+            ("http://h:12a/x", None),
+            ("/just/a/path", None),
+            ("https:///x", None),
+            ("1http://h/x", None),
+            ("", None),
+        ]);
     }
 
     #[test]
@@ -372,14 +370,6 @@ mod tests {
         );
         assert_eq!(body_sha256("https://h/x?bodysha256=abc"), None);
         assert_eq!(body_sha256("https://h/x"), None);
-    }
-
-    fn parts(uri: &str, headers: &[(&str, &str)]) -> Parts {
-        let mut request = http::Request::post(uri);
-        for (name, value) in headers {
-            request = request.header(*name, *value);
-        }
-        request.body(()).unwrap().into_parts().0
     }
 
     #[test]

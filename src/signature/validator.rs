@@ -6,7 +6,7 @@ use http::{HeaderMap, HeaderName};
 
 use super::error::{ConfigError, SignatureError};
 use super::keyring::{Keyring, SignedRequest};
-use super::url::{body_sha256, PublicUrl, UrlBuf, UrlSource};
+use super::url::{PublicUrl, UrlBuf, UrlSource};
 use super::{SETTINGS_HEADER, SIGNATURE_HEADER};
 use crate::params::Params;
 
@@ -163,16 +163,16 @@ impl Validator {
         })?;
         // Assembled on the stack (it is usually well under 256 bytes).
         let url = UrlBuf::new(&self.source.signed_url_pieces(parts)?);
-        let url = url.as_str();
-        if !body.is_empty()
-            && params.is_empty()
-            && !is_form(&parts.headers)
-            && body_sha256(url).is_none()
-        {
-            return Err(SignatureError::UnsignedBody);
-        }
+        // Without parameters and not declared a form, the body is only vouched for by
+        // `bodySHA256`.
+        let unsigned_body = params.is_empty() && !is_form(&parts.headers);
         self.keyring.verify(&SignedRequest::complete(
-            url, signature, params, body, settings,
+            url.as_str(),
+            signature,
+            params,
+            Some(body),
+            settings,
+            unsigned_body,
         ))
     }
 }
@@ -209,14 +209,7 @@ pub(crate) fn is_form(headers: &HeaderMap) -> bool {
 mod tests {
     use super::*;
     use crate::signature::compute_signature;
-
-    fn request(uri: &str, headers: &[(&str, &str)]) -> Parts {
-        let mut builder = http::Request::post(uri);
-        for (name, value) in headers {
-            builder = builder.header(*name, *value);
-        }
-        builder.body(()).unwrap().into_parts().0
-    }
+    use crate::signature::test_support::parts as request;
 
     #[test]
     fn verifies_a_form_request() {

@@ -3,11 +3,10 @@
 
 use http::header::{CONTENT_TYPE, HOST};
 use http::{Method, Request, Uri};
-use sha2::{Digest, Sha256};
 
 use crate::params::Params;
 pub use crate::signature::{compute_signature, compute_signature_with};
-use crate::signature::{Algorithm, SETTINGS_HEADER, SIGNATURE_HEADER};
+use crate::signature::{sha256_hex, Algorithm, SETTINGS_HEADER, SIGNATURE_HEADER};
 
 /// The `X-Twilio-Signature` Twilio would send for a form request to `url` with `params`, signed
 /// with `auth_token` (HMAC-SHA1). The URL is used exactly as given.
@@ -182,9 +181,11 @@ impl TestRequest {
             append(&self.params.to_form());
         }
         if let Some(json) = &self.json {
-            let hash = Sha256::digest(json.as_bytes());
-            let hex: String = hash.iter().map(|byte| format!("{byte:02x}")).collect();
-            append(&format!("bodySHA256={hex}"));
+            let mut hex = [0; 64];
+            append(&format!(
+                "bodySHA256={}",
+                sha256_hex(json.as_bytes(), &mut hex)
+            ));
         }
         url
     }
@@ -266,11 +267,7 @@ mod tests {
         request: Request<String>,
     ) -> Result<(), crate::signature::SignatureError> {
         let (parts, body) = request.into_parts();
-        let is_form = parts
-            .headers
-            .get(CONTENT_TYPE)
-            .is_some_and(|value| value == "application/x-www-form-urlencoded");
-        let params = if is_form {
+        let params = if crate::signature::is_form(&parts.headers) {
             Params::parse(body.as_bytes()).unwrap()
         } else {
             Params::default()

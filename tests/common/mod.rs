@@ -1,13 +1,19 @@
 //! What the HTTP integration tests share: serving on 127.0.0.1:0, sending signed requests with a
-//! real HTTP client, and sample events with some parameters changed. Every wait is bounded.
-//! [`raw`] speaks HTTP/1.1 over a bare `TcpStream`, and serves the way the example servers do.
+//! real HTTP client, sample events with some parameters changed, and temporary files. Every wait
+//! is bounded. [`raw`] speaks HTTP/1.1 over a bare `TcpStream`, and serves the way the example
+//! servers do, with [`example`]'s listener and limits.
 
 #![allow(dead_code)] // Each test crate uses its own part of this module.
 
+/// The example servers' shared module: their serving constants and listener.
+#[path = "../../examples/common/mod.rs"]
+pub mod example;
 pub mod raw;
 
 use std::future::Future;
 use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -17,6 +23,7 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
 use tokio::net::TcpListener;
+use twilio_webhooks::signature::{Algorithm, SignatureError};
 use twilio_webhooks::testing::{self, TestRequest};
 use twilio_webhooks::Params;
 
@@ -140,9 +147,96 @@ pub fn sample_replacing(event_type: &str, changes: &[(&str, &str)]) -> Params {
 
 /// A POST of `params` to `path` on `addr`, signed with [`TOKEN`].
 pub fn signed(addr: SocketAddr, path: &str, params: Params) -> Request<String> {
-    TestRequest::new(url(addr, path), TOKEN)
+    signed_by(TOKEN, addr, path, params)
+}
+
+/// A POST of `params` to `path` on `addr`, signed with `token` (a wrong one, say).
+pub fn signed_by(token: &str, addr: SocketAddr, path: &str, params: Params) -> Request<String> {
+    TestRequest::new(url(addr, path), token)
         .params(params)
         .build()
+}
+
+/// Sends the sample of `event_type` with `changes` (see [`sample_replacing`]) to [`PATH`] on
+/// `addr`, signed with [`TOKEN`].
+pub async fn send_sample(addr: SocketAddr, event_type: &str, changes: &[(&str, &str)]) -> Reply {
+    send(
+        addr,
+        signed(addr, PATH, sample_replacing(event_type, changes)),
+    )
+    .await
+}
+
+/// An unsigned GET of `path` on `addr`.
+pub fn plain_get(addr: SocketAddr, path: &str) -> Request<String> {
+    Request::get(path)
+        .header(http::header::HOST, addr.to_string())
+        .body(String::new())
+        .unwrap()
+}
+
+/// A POST of the sample of `event_type` to [`PATH`] on `addr`, signed with [`TOKEN`].
+pub fn signed_sample(addr: SocketAddr, event_type: &str) -> Request<String> {
+    testing::signed_event_request(&url(addr, PATH), event_type, TOKEN)
+        .unwrap_or_else(|| panic!("no sample for {event_type}"))
+}
+
+/// The 403 message for a request to `url` whose signature does not match, from a validator
+/// with [`TOKEN`] alone.
+pub fn mismatch(url: String) -> String {
+    SignatureError::Mismatch {
+        url,
+        urls: 2,
+        keys: 1,
+        algorithm: Algorithm::HmacSha1,
+    }
+    .to_string()
+}
+
+/// The JSON answer of a body modification.
+pub fn modified_body(body: &str) -> String {
+    serde_json::json!({ "body": body }).to_string()
+}
+
+/// A fresh path in the temporary directory (`what` ends its name), removed when dropped.
+pub struct TempPath(pub PathBuf);
+
+impl TempPath {
+    pub fn new(what: &str) -> Self {
+        static COUNT: AtomicUsize = AtomicUsize::new(0);
+        let path = std::env::temp_dir().join(format!(
+            "twilio-webhooks-{}-{}-{what}",
+            std::process::id(),
+            COUNT.fetch_add(1, Ordering::Relaxed)
+        ));
+        let _ = std::fs::remove_file(&path);
+        Self(path)
+    }
+
+    /// The file's text; empty when there is no file.
+    pub fn read(&self) -> String {
+        match std::fs::read_to_string(&self.0) {
+            Ok(text) => text,
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => String::new(),
+            Err(err) => panic!("reading {}: {err}", self.0.display()),
+        }
+    }
+
+    /// The file's lines, each ended by a newline (checked); none when there is no file.
+    pub fn lines(&self) -> Vec<String> {
+        let text = self.read();
+        assert!(
+            text.is_empty() || text.ends_with('\n'),
+            "the last line is incomplete: {text:?}"
+        );
+        text.lines().map(str::to_owned).collect()
+    }
+}
+
+impl Drop for TempPath {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
 }
 
 /// Whether `key` is snake_case: lower-case ASCII letters, digits and underscores, starting with

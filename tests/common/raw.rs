@@ -1,61 +1,30 @@
 //! Raw HTTP/1.1 over `tokio::net::TcpStream`, for tests that need full control of the bytes
-//! (trickling, half-sent requests, malformed framing), and a server loop built the way the
-//! example servers' `serve` builds theirs: hyper http1 with a header read timeout and a
-//! connection limit.
+//! (trickling, half-sent requests, malformed framing), and the example servers' own connection
+//! loop (hyper http1 with a header read timeout and a connection limit) on a free port.
 
 use std::io;
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::time::Duration;
 
-use hyper::server::conn::http1;
-use hyper_util::rt::{TokioIo, TokioTimer};
-use hyper_util::service::TowerToHyperService;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
-use tokio::net::{TcpSocket, TcpStream};
-use tokio::sync::Semaphore;
+use tokio::net::TcpStream;
+use tokio::task::JoinHandle;
 
-/// The listen backlog of the examples' `serve` (`LISTEN_BACKLOG` in `examples/common/mod.rs`;
-/// `tests/load.rs` checks the two agree).
-pub const LISTEN_BACKLOG: u32 = 1024;
+use super::example;
+use super::PATH;
 
-/// Serves `app` on 127.0.0.1 at a free port as `examples/common/mod.rs` `serve` does (HTTP/1.1,
-/// `header_read_timeout`, at most `max_connections` at once), in the background.
-pub async fn serve_like_examples(
-    app: axum::Router,
-    header_read_timeout: Duration,
-    max_connections: usize,
-) -> SocketAddr {
-    let socket = TcpSocket::new_v4().unwrap();
-    socket.set_reuseaddr(true).unwrap();
-    socket.bind(([127, 0, 0, 1], 0).into()).unwrap();
-    let listener = socket.listen(LISTEN_BACKLOG).unwrap();
+/// Serves `app` on 127.0.0.1 at a free port with the example servers' own listener and
+/// connection loop (`examples/common/mod.rs`), a given `header_read_timeout`, in the background.
+pub async fn serve_like_examples(app: axum::Router, header_read_timeout: Duration) -> SocketAddr {
+    let listener = example::bind(([127, 0, 0, 1], 0).into()).unwrap();
     let addr = listener.local_addr().unwrap();
-    let slots = Arc::new(Semaphore::new(max_connections));
-    tokio::spawn(async move {
-        loop {
-            let Ok(slot) = Arc::clone(&slots).acquire_owned().await else {
-                return;
-            };
-            let stream = match listener.accept().await {
-                Ok((stream, _)) => stream,
-                Err(_) => {
-                    tokio::time::sleep(Duration::from_millis(50)).await;
-                    continue;
-                }
-            };
-            let service = TowerToHyperService::new(app.clone());
-            tokio::spawn(async move {
-                let _ = http1::Builder::new()
-                    .timer(TokioTimer::new())
-                    .header_read_timeout(header_read_timeout)
-                    .serve_connection(TokioIo::new(stream), service)
-                    .await;
-                drop(slot);
-            });
-        }
-    });
+    tokio::spawn(example::serve_connections(
+        listener,
+        app,
+        header_read_timeout,
+        std::future::pending(),
+    ));
     addr
 }
 
@@ -128,6 +97,21 @@ pub fn head(method: &str, target: &[u8], host: SocketAddr, headers: &[(&str, &[u
     out
 }
 
+/// The head of a form POST to [`PATH`] with this `x-twilio-signature` and `framing` header
+/// (`content-length` or `transfer-encoding`).
+pub fn form_post(host: SocketAddr, signature: &[u8], framing: (&str, &[u8])) -> Vec<u8> {
+    head(
+        "POST",
+        PATH.as_bytes(),
+        host,
+        &[
+            ("content-type", b"application/x-www-form-urlencoded"),
+            ("x-twilio-signature", signature),
+            framing,
+        ],
+    )
+}
+
 /// `body` as chunked transfer coding, in chunks of `size` bytes, with the last chunk.
 pub fn chunked(body: &[u8], size: usize) -> Vec<u8> {
     let mut out = Vec::new();
@@ -172,6 +156,22 @@ impl Conn {
     /// The writing half, to write from another task while this one reads.
     pub fn take_writer(&mut self) -> OwnedWriteHalf {
         self.writer.take().expect("the writer was taken")
+    }
+
+    /// Takes the writing half and, in a task, writes `bytes` one at a time, `every` apart; then
+    /// holds the connection open (no half-close) until the task is aborted. A failed write ends
+    /// the task.
+    pub fn trickle(&mut self, bytes: Vec<u8>, every: Duration) -> JoinHandle<()> {
+        let mut writer = self.take_writer();
+        tokio::spawn(async move {
+            for byte in bytes.chunks(1) {
+                if writer.write_all(byte).await.is_err() {
+                    return;
+                }
+                tokio::time::sleep(every).await;
+            }
+            std::future::pending::<()>().await;
+        })
     }
 
     /// Reads more bytes into the buffer; `Ok(0)` at end of stream.
@@ -284,7 +284,8 @@ fn bad(message: String) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidData, message)
 }
 
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+/// Where `needle` first occurs in `haystack`.
+pub fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack
         .windows(needle.len())
         .position(|window| window == needle)
