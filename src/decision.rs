@@ -41,6 +41,17 @@ pub trait Modification:
 {
     /// Whether nothing would change (answered like an accept).
     fn is_empty(&self) -> bool;
+
+    /// About how many bytes the JSON answer takes, to allocate its buffer once.
+    fn json_len_hint(&self) -> usize {
+        128
+    }
+}
+
+/// The JSON length of a string field: its text, quotes, key and separators, and room for a few
+/// escapes.
+fn field_len_hint(text: Option<&str>) -> usize {
+    text.map_or(0, |text| text.len() + text.len() / 16 + 24)
 }
 
 mod sealed {
@@ -142,6 +153,13 @@ impl Modification for MessageModification {
     fn is_empty(&self) -> bool {
         self.body.is_none() && self.author.is_none() && self.attributes.is_none()
     }
+
+    fn json_len_hint(&self) -> usize {
+        // Attributes are not measured without serializing them; 128 bytes is a usual size.
+        2 + field_len_hint(self.body.as_deref())
+            + field_len_hint(self.author.as_deref())
+            + self.attributes.as_ref().map_or(0, |_| 128)
+    }
 }
 
 /// Changes to a conversation being added or updated: `friendly_name`.
@@ -186,6 +204,10 @@ impl Serialize for ConversationModification {
 impl Modification for ConversationModification {
     fn is_empty(&self) -> bool {
         self.friendly_name.is_none()
+    }
+
+    fn json_len_hint(&self) -> usize {
+        2 + field_len_hint(self.friendly_name.as_deref())
     }
 }
 
@@ -335,10 +357,17 @@ impl<M: Modification> Decision<M> {
         match self {
             Self::Accept => Cow::Borrowed(EMPTY_OBJECT),
             Self::Modify(modification) if modification.is_empty() => Cow::Borrowed(EMPTY_OBJECT),
-            Self::Modify(modification) => Cow::Owned(
+            Self::Modify(modification) => {
+                let mut json = Vec::with_capacity(modification.json_len_hint());
                 // Serializing strings and JSON values into a Vec cannot fail.
-                serde_json::to_vec(modification).unwrap_or_else(|_| EMPTY_OBJECT.to_vec()),
-            ),
+                if serde_json::to_writer(&mut json, modification).is_err() {
+                    return Cow::Borrowed(EMPTY_OBJECT);
+                }
+                // Exactly sized (shrinking in place), `Bytes` takes it over without allocating
+                // a header for the spare capacity.
+                json.shrink_to_fit();
+                Cow::Owned(json)
+            }
             Self::Reject(rejection) => match &rejection.reason {
                 Some(Cow::Borrowed(reason)) => Cow::Borrowed(reason.as_bytes()),
                 Some(Cow::Owned(reason)) => Cow::Owned(reason.clone().into_bytes()),

@@ -177,7 +177,7 @@ pub trait PreActionHandler<E: PreActionWebhook, S, Args>: Clone + Send + Sync + 
         event: E,
         delivery: &Delivery,
         state: &S,
-    ) -> BoxFuture<Result<Decision<E::Modification>, HandlerError>>;
+    ) -> impl Future<Output = Result<Decision<E::Modification>, HandlerError>> + Send + 'static;
 }
 
 /// What a post-action handler takes first: one post-action event struct (`OnMessageAdded`, …),
@@ -242,8 +242,12 @@ impl PostActionInput for PostActionEvent {
 /// after the event; `E` is a post-action struct or [`PostActionEvent`].
 pub trait PostActionHandler<E: PostActionInput, S, Args>: Clone + Send + Sync + 'static {
     /// Runs the handler.
-    fn call(&self, event: E, delivery: &Delivery, state: &S)
-        -> BoxFuture<Result<(), HandlerError>>;
+    fn call(
+        &self,
+        event: E,
+        delivery: &Delivery,
+        state: &S,
+    ) -> impl Future<Output = Result<(), HandlerError>> + Send + 'static;
 }
 
 macro_rules! impl_handlers {
@@ -262,10 +266,10 @@ macro_rules! impl_handlers {
                 event: E,
                 delivery: &Delivery,
                 state: &S,
-            ) -> BoxFuture<Result<Decision<E::Modification>, HandlerError>> {
+            ) -> impl Future<Output = Result<Decision<E::Modification>, HandlerError>> + Send + 'static {
                 $( let $arg = $arg::from_delivery(delivery, state); )*
                 let future = (self)(event, $($arg,)*);
-                Box::pin(async move { future.await.into_decision() })
+                async move { future.await.into_decision() }
             }
         }
 
@@ -278,10 +282,15 @@ macro_rules! impl_handlers {
             $( $arg: FromDelivery<S>, )*
         {
             #[allow(non_snake_case, unused_variables)]
-            fn call(&self, event: E, delivery: &Delivery, state: &S) -> BoxFuture<Result<(), HandlerError>> {
+            fn call(
+                &self,
+                event: E,
+                delivery: &Delivery,
+                state: &S,
+            ) -> impl Future<Output = Result<(), HandlerError>> + Send + 'static {
                 $( let $arg = $arg::from_delivery(delivery, state); )*
                 let future = (self)(event, $($arg,)*);
-                Box::pin(async move { future.await.into_ack() })
+                async move { future.await.into_ack() }
             }
         }
     )*};

@@ -370,9 +370,9 @@ const INVALID: u8 = 0xff;
 /// Decodes a well-formed body in one pass over its bytes, into one buffer, validating UTF-8 once
 /// at the end; `None` at the first problem (then [`decode_strict`] says what it is).
 ///
-/// The buffer is the body's length (decoding never grows text) and is written by index. Values
-/// (the bulk of a body) are copied eight bytes at a time up to the next `%` or `&`, with `+`
-/// turned into spaces on the way. Every name and value must be valid UTF-8 on its own: with the
+/// The buffer is the body's length (decoding never grows text) and is written by index. Names
+/// and values are copied eight bytes at a time up to the next byte that needs attention
+/// ([`copy_plain`]), with `+` turned into spaces on the way. Every name and value must be valid UTF-8 on its own: with the
 /// whole buffer valid, that is every span boundary falling on a character boundary.
 fn decode_fast(body: &[u8]) -> Option<Params> {
     let mut out = vec![0u8; body.len()];
@@ -384,56 +384,30 @@ fn decode_fast(body: &[u8]) -> Option<Params> {
     loop {
         let pair_start = i;
         let name_start = written;
-        // The name: up to the first `=` or `&`.
-        let mut has_value = false;
-        while let Some(&byte) = body.get(i) {
-            match byte {
-                b'=' => {
-                    has_value = true;
-                    i += 1;
-                    break;
-                }
-                b'&' => break,
-                _ => {
-                    let (decoded, used) = decode_byte(body, i)?;
-                    out[written] = decoded;
-                    written += 1;
-                    i += used;
-                }
+        // The name: up to the first `=` or `&`; plain runs copied whole, escapes one by one.
+        loop {
+            copy_plain::<true>(body, &mut i, &mut out, &mut written);
+            if body.get(i) != Some(&b'%') {
+                break;
             }
+            let (decoded, used) = decode_byte(body, i)?;
+            out[written] = decoded;
+            written += 1;
+            i += used;
         }
         let name_end = written;
-        // The value: up to the next `&`.
-        while has_value && !matches!(body.get(i), None | Some(b'&')) {
-            // Whole words up to the next `%` or `&`. The whole word is written (`written <= i`,
-            // so it fits); bytes past the stop are written over later.
-            while let Some(chunk) = body.get(i..i + 8) {
-                let word = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
-                let stops = first_byte_equal(word, b'%') | first_byte_equal(word, b'&');
-                // `+` becomes a space: 0x2B ^ 0x0B = 0x20.
-                let word = word ^ ((bytes_equal(word, b'+') >> 7) * u64::from(b'+' ^ b' '));
-                out[written..written + 8].copy_from_slice(&word.to_le_bytes());
-                let plain = (stops.trailing_zeros() / 8) as usize;
-                written += plain;
-                i += plain;
-                if plain < 8 {
-                    break;
-                }
-            }
-            // Then byte by byte while escapes follow each other (`%22%3A%22` in JSON values).
+        // The value: up to the next `&` (an `=` in it is text).
+        if body.get(i) == Some(&b'=') {
+            i += 1;
             loop {
-                match body.get(i) {
-                    None | Some(b'&') => break,
-                    Some(_) => {
-                        let (decoded, used) = decode_byte(body, i)?;
-                        out[written] = decoded;
-                        written += 1;
-                        i += used;
-                    }
-                }
+                copy_plain::<false>(body, &mut i, &mut out, &mut written);
                 if body.get(i) != Some(&b'%') {
                     break;
                 }
+                let (decoded, used) = decode_byte(body, i)?;
+                out[written] = decoded;
+                written += 1;
+                i += used;
             }
         }
         if i > pair_start {
@@ -461,6 +435,39 @@ fn decode_fast(body: &[u8]) -> Option<Params> {
             && text.is_char_boundary(entry.value.end as usize)
     });
     boundaries_ok.then_some(Params { text, entries })
+}
+
+/// Copies `body[*i..]` to `out[*written..]` up to the first `%`, `&` or, in a name (`NAME`),
+/// `=`, turning `+` into spaces; advances both positions to that byte (or the end).
+///
+/// Eight bytes at a time while eight remain: the whole word is written (`written <= i`, so it
+/// fits), and bytes past the stop are written over later.
+#[inline(always)]
+fn copy_plain<const NAME: bool>(body: &[u8], i: &mut usize, out: &mut [u8], written: &mut usize) {
+    while let Some(chunk) = body.get(*i..*i + 8) {
+        let word = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+        let mut stops = first_byte_equal(word, b'%') | first_byte_equal(word, b'&');
+        if NAME {
+            stops |= first_byte_equal(word, b'=');
+        }
+        // `+` becomes a space: 0x2B ^ 0x0B = 0x20.
+        let word = word ^ ((bytes_equal(word, b'+') >> 7) * u64::from(b'+' ^ b' '));
+        out[*written..*written + 8].copy_from_slice(&word.to_le_bytes());
+        let plain = (stops.trailing_zeros() / 8) as usize;
+        *written += plain;
+        *i += plain;
+        if plain < 8 {
+            return;
+        }
+    }
+    while let Some(&byte) = body.get(*i) {
+        if byte == b'%' || byte == b'&' || (NAME && byte == b'=') {
+            return;
+        }
+        out[*written] = if byte == b'+' { b' ' } else { byte };
+        *written += 1;
+        *i += 1;
+    }
 }
 
 /// The byte that the text at `body[i]` (not `&`, nor the `=` ending a name) decodes to, and how

@@ -22,7 +22,7 @@ pub struct Filter {
     words: Arc<Vec<Vec<char>>>,
     /// The same words as bytes when every one is ASCII: ASCII text is then masked byte by byte
     /// (the common case, and several times faster than going through `char`s).
-    ascii_words: Option<Arc<Vec<Vec<u8>>>>,
+    ascii_words: Option<Arc<AsciiWords>>,
     blocked_authors: Arc<HashSet<String>>,
 }
 
@@ -50,7 +50,7 @@ impl Filter {
                     .collect()
             })
             .collect::<Option<Vec<Vec<u8>>>>()
-            .map(Arc::new);
+            .map(|words| Arc::new(AsciiWords::new(words)));
         Self {
             words: Arc::new(words),
             ascii_words,
@@ -91,9 +91,10 @@ impl Filter {
             let mut bytes = Cow::Borrowed(text.as_bytes());
             let changed = mask_words(
                 &mut bytes,
-                words,
+                &words.words,
                 b'*',
                 |byte| byte.is_ascii_alphanumeric(),
+                |byte| words.starts[usize::from(byte)],
                 |byte, word| byte.to_ascii_lowercase() == word,
             );
             return changed.then(|| String::from_utf8(bytes.into_owned()).ok())?;
@@ -104,6 +105,7 @@ impl Filter {
             &self.words,
             '*',
             char::is_alphanumeric,
+            |c| self.words.iter().any(|word| word[0] == fold(c)),
             |c, word| fold(c) == word,
         );
         changed.then(|| chars.iter().collect())
@@ -132,15 +134,35 @@ impl Filter {
     }
 }
 
+/// Listed ASCII words, and which bytes (in either case) start one of them.
+#[derive(Debug)]
+struct AsciiWords {
+    words: Vec<Vec<u8>>,
+    starts: [bool; 256],
+}
+
+impl AsciiWords {
+    fn new(words: Vec<Vec<u8>>) -> Self {
+        let mut starts = [false; 256];
+        for first in words.iter().filter_map(|word| word.first()) {
+            starts[usize::from(first.to_ascii_lowercase())] = true;
+            starts[usize::from(first.to_ascii_uppercase())] = true;
+        }
+        Self { words, starts }
+    }
+}
+
 /// Replaces each whole-word occurrence of a listed word in `text` (characters, or bytes of
 /// ASCII text) by `star`s, preferring the longest word at each position; returns whether any
 /// matched. A word is whole when no word character (`is_word`) touches it on either side;
-/// `same(unit, word_unit)` compares ignoring case.
+/// `same(unit, word_unit)` compares ignoring case, and `may_start(unit)` says whether some
+/// listed word starts with `unit` (positions where none does are passed over at once).
 fn mask_words<T: Copy>(
     text: &mut Cow<'_, [T]>,
     words: &[Vec<T>],
     star: T,
     is_word: impl Fn(T) -> bool,
+    may_start: impl Fn(T) -> bool,
     same: impl Fn(T, T) -> bool,
 ) -> bool {
     let whole_word_at = |text: &[T], start: usize, word: &[T]| {
@@ -153,7 +175,7 @@ fn mask_words<T: Copy>(
     let mut start = 0;
     while start < text.len() {
         let at_boundary = start == 0 || !is_word(text[start - 1]);
-        let matched = at_boundary
+        let matched = (at_boundary && may_start(text[start]))
             .then(|| {
                 words
                     .iter()

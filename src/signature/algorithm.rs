@@ -88,11 +88,16 @@ impl<'a> Keyed<'a> {
     };
 
     fn new((name, value): (&'a str, &'a str)) -> Self {
-        let mut head = [0u8; 8];
-        let len = name.len().min(8);
-        head[..len].copy_from_slice(&name.as_bytes()[..len]);
+        let bytes = name.as_bytes();
+        // Big-endian, shorter names padded with zeros (a plain load for the usual long name).
+        let prefix = match bytes.first_chunk::<8>() {
+            Some(head) => u64::from_be_bytes(*head),
+            None => bytes.iter().enumerate().fold(0, |prefix, (i, &byte)| {
+                prefix | u64::from(byte) << (56 - 8 * i)
+            }),
+        };
         Self {
-            prefix: u64::from_be_bytes(head),
+            prefix,
             name,
             value,
         }
@@ -190,10 +195,12 @@ impl<'a> SortedParams<'a> {
 
 /// Moves the distinct pairs of a sorted slice to its front; returns how many there are.
 fn dedup<T: PartialEq + Copy>(sorted: &mut [T]) -> usize {
-    let mut kept = 0;
-    for i in 0..sorted.len() {
-        if kept == 0 || sorted[i] != sorted[kept - 1] {
-            sorted[kept] = sorted[i];
+    let mut kept = usize::from(!sorted.is_empty());
+    for i in 1..sorted.len() {
+        if sorted[i] != sorted[kept - 1] {
+            if kept != i {
+                sorted[kept] = sorted[i];
+            }
             kept += 1;
         }
     }

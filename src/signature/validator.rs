@@ -4,8 +4,9 @@ use http::header::CONTENT_TYPE;
 use http::request::Parts;
 use http::{HeaderMap, HeaderName};
 
+use super::algorithm::SortedParams;
 use super::error::{ConfigError, SignatureError};
-use super::keyring::{Keyring, SignedRequest};
+use super::keyring::{Keyring, RequestHead};
 use super::url::{PublicUrl, UrlBuf, UrlSource};
 use super::{SETTINGS_HEADER, SIGNATURE_HEADER};
 use crate::params::Params;
@@ -165,15 +166,15 @@ impl Validator {
         let url = UrlBuf::new(&self.source.signed_url_pieces(parts)?);
         // Without parameters and not declared a form, the body is only vouched for by
         // `bodySHA256`.
-        let unsigned_body = params.is_empty() && !is_form(&parts.headers);
-        self.keyring.verify(&SignedRequest::complete(
-            url.as_str(),
+        let reject_unsigned_body = params.is_empty() && !is_form(&parts.headers);
+        let head = RequestHead {
+            url: url.as_str(),
             signature,
-            params,
-            Some(body),
+            body: Some(body),
             settings,
-            unsigned_body,
-        ))
+            reject_unsigned_body,
+        };
+        self.keyring.check(&head, &SortedParams::new(params))
     }
 }
 
