@@ -384,31 +384,13 @@ fn decode_fast(body: &[u8]) -> Option<Params> {
     loop {
         let pair_start = i;
         let name_start = written;
-        // The name: up to the first `=` or `&`; plain runs copied whole, escapes one by one.
-        loop {
-            copy_plain::<true>(body, &mut i, &mut out, &mut written);
-            if body.get(i) != Some(&b'%') {
-                break;
-            }
-            let (decoded, used) = decode_byte(body, i)?;
-            out[written] = decoded;
-            written += 1;
-            i += used;
-        }
+        // The name: up to the first `=` or `&`.
+        decode_fast_part::<true>(body, &mut i, &mut out, &mut written)?;
         let name_end = written;
         // The value: up to the next `&` (an `=` in it is text).
         if body.get(i) == Some(&b'=') {
             i += 1;
-            loop {
-                copy_plain::<false>(body, &mut i, &mut out, &mut written);
-                if body.get(i) != Some(&b'%') {
-                    break;
-                }
-                let (decoded, used) = decode_byte(body, i)?;
-                out[written] = decoded;
-                written += 1;
-                i += used;
-            }
+            decode_fast_part::<false>(body, &mut i, &mut out, &mut written)?;
         }
         if i > pair_start {
             entries.push(Entry {
@@ -435,6 +417,27 @@ fn decode_fast(body: &[u8]) -> Option<Params> {
             && text.is_char_boundary(entry.value.end as usize)
     });
     boundaries_ok.then_some(Params { text, entries })
+}
+
+/// Decodes one name (`NAME`) or value from `body[*i..]` into `out[*written..]`: plain runs copied
+/// whole, escapes one by one; stops at the `&` (or, in a name, the `=`) that ends it, or the end.
+/// `None` for a `%` without two hex digits.
+fn decode_fast_part<const NAME: bool>(
+    body: &[u8],
+    i: &mut usize,
+    out: &mut [u8],
+    written: &mut usize,
+) -> Option<()> {
+    loop {
+        copy_plain::<NAME>(body, i, out, written);
+        if body.get(*i) != Some(&b'%') {
+            return Some(());
+        }
+        let (decoded, used) = decode_byte(body, *i)?;
+        out[*written] = decoded;
+        *written += 1;
+        *i += used;
+    }
 }
 
 /// Copies `body[*i..]` to `out[*written..]` up to the first `%`, `&` or, in a name (`NAME`),
