@@ -43,6 +43,7 @@ pub trait Modification:
     fn is_empty(&self) -> bool;
 
     /// About how many bytes the JSON answer takes, to allocate its buffer once.
+    #[doc(hidden)]
     fn json_len_hint(&self) -> usize {
         128
     }
@@ -51,7 +52,7 @@ pub trait Modification:
 /// The JSON length of a string field: its text, quotes, key and separators, and room for a few
 /// escapes.
 fn field_len_hint(text: Option<&str>) -> usize {
-    text.map_or(0, |text| text.len() + text.len() / 16 + 24)
+    text.map_or(0, |text| text.len().saturating_add(text.len() / 16 + 24))
 }
 
 mod sealed {
@@ -156,9 +157,9 @@ impl Modification for MessageModification {
 
     fn json_len_hint(&self) -> usize {
         // Attributes are not measured without serializing them; 128 bytes is a usual size.
-        2 + field_len_hint(self.body.as_deref())
-            + field_len_hint(self.author.as_deref())
-            + self.attributes.as_ref().map_or(0, |_| 128)
+        field_len_hint(self.body.as_deref())
+            .saturating_add(field_len_hint(self.author.as_deref()))
+            .saturating_add(self.attributes.as_ref().map_or(2, |_| 130))
     }
 }
 
@@ -363,8 +364,8 @@ impl<M: Modification> Decision<M> {
                 if serde_json::to_writer(&mut json, modification).is_err() {
                     return Cow::Borrowed(EMPTY_OBJECT);
                 }
-                // Exactly sized (shrinking in place), `Bytes` takes it over without allocating
-                // a header for the spare capacity.
+                // Exactly sized (the allocator usually shrinks in place), `Bytes` takes it over
+                // without allocating a header for the spare capacity.
                 json.shrink_to_fit();
                 Cow::Owned(json)
             }
@@ -470,6 +471,15 @@ mod tests {
             MessageModification::new().attributes(Attributes::Text("not json".into())),
         );
         assert_eq!(raw.body().as_ref(), br#"{"attributes":"not json"}"#);
+    }
+
+    #[test]
+    fn long_answers_with_escapes_are_whole() {
+        let body = "\"quoted\" line\n".repeat(20) + "tab\tend \u{1F600}";
+        let decision = Decision::modify(MessageModification::new().body(body.clone()));
+        let json: serde_json::Value = serde_json::from_slice(&decision.body()).unwrap();
+        assert_eq!(json, serde_json::json!({ "body": body }));
+        assert!(decision.body().len() > 300);
     }
 
     #[test]

@@ -34,7 +34,6 @@
 
 use std::fmt::Display;
 use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
 
 use crate::decision::{Decision, Modification};
@@ -163,9 +162,6 @@ impl<E: Display> IntoAck for Result<(), E> {
     }
 }
 
-/// A boxed future as the router stores it.
-pub type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
-
 /// An async function that answers pre-action event `E` with router state `S`.
 ///
 /// Implemented for `async fn(E, ...) -> impl IntoDecision<E::Modification>` taking up to two
@@ -266,7 +262,9 @@ macro_rules! impl_handlers {
                 event: E,
                 delivery: &Delivery,
                 state: &S,
-            ) -> impl Future<Output = Result<Decision<E::Modification>, HandlerError>> + Send + 'static {
+            ) -> impl Future<Output = Result<Decision<E::Modification>, HandlerError>>
+                   + Send
+                   + 'static {
                 $( let $arg = $arg::from_delivery(delivery, state); )*
                 let future = (self)(event, $($arg,)*);
                 async move { future.await.into_decision() }

@@ -372,8 +372,9 @@ const INVALID: u8 = 0xff;
 ///
 /// The buffer is the body's length (decoding never grows text) and is written by index. Names
 /// and values are copied eight bytes at a time up to the next byte that needs attention
-/// ([`copy_plain`]), with `+` turned into spaces on the way. Every name and value must be valid UTF-8 on its own: with the
-/// whole buffer valid, that is every span boundary falling on a character boundary.
+/// ([`copy_plain`]), with `+` turned into spaces on the way. Every name and value must be valid
+/// UTF-8 on its own: with the whole buffer valid, that is every span boundary falling on a
+/// character boundary.
 fn decode_fast(body: &[u8]) -> Option<Params> {
     let mut out = vec![0u8; body.len()];
     let mut entries = Vec::with_capacity(count_ampersands(body) + 1);
@@ -697,7 +698,7 @@ mod tests {
 
     #[test]
     fn fast_and_strict_decoding_agree() {
-        let bodies: [&[u8]; 12] = [
+        let bodies: [&[u8]; 14] = [
             b"",
             b"&&&",
             b"a",
@@ -710,6 +711,9 @@ mod tests {
             b"Body=100%",
             b"Body=%4",
             b"x=%e2%98%83&y=\xe2\x98\x83",
+            // Names of eight bytes and more, decoded a word at a time, with `=` in the value.
+            b"LongName12=va=lue+x=y&Another%3Dname=1&ParticipantSid=MB1&EightChr=",
+            b"Conversation+Sid%20Long=a&NameWithoutValueLongerThan8",
         ];
         for body in bodies {
             assert_decoders_agree(body);

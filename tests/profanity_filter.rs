@@ -187,6 +187,28 @@ async fn conversation_names_are_masked_on_add_and_update() {
 }
 
 #[tokio::test]
+async fn ascii_custom_words_starting_with_any_character_and_the_longest_first() {
+    // All ASCII, so masked byte by byte; words may start with a digit or a symbol.
+    let filter = filter::Filter::from_config(Some("dam,DAMN,@ss,1337"), "");
+    let addr = serve_filter(filter).await;
+    expect_masking(
+        addr,
+        &[
+            ("damn it", Some("**** it")),
+            ("dam it", Some("*** it")),
+            ("Damn, DAM!", Some("****, ***!")),
+            ("you @ss", Some("you ***")),
+            ("l33t 1337 h4x", Some("l33t **** h4x")),
+            // Inside longer words (a word character touches it): left alone.
+            ("a@ss", None),
+            ("x1337", None),
+            ("damned", None),
+        ],
+    )
+    .await;
+}
+
+#[tokio::test]
 async fn custom_words_replace_the_built_in_list() {
     // As PROFANITY_WORDS would give them: spaces, mixed case, empty entries, non-ASCII.
     let filter = filter::Filter::from_config(Some(" merde, Scheiße ,ДУРАК,,bother,μαλάκας"), "");

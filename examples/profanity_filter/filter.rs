@@ -105,7 +105,10 @@ impl Filter {
             &self.words,
             '*',
             char::is_alphanumeric,
-            |c| self.words.iter().any(|word| word[0] == fold(c)),
+            |c| {
+                let folded = fold(c);
+                self.words.iter().any(|word| word[0] == folded)
+            },
             |c, word| fold(c) == word,
         );
         changed.then(|| chars.iter().collect())

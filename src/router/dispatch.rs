@@ -8,10 +8,13 @@ use crate::decision::{Decision, Modification, Unmodifiable};
 use crate::error::ParseError;
 use crate::event::PreActionWebhook;
 use crate::handler::{
-    BoxFuture, Delivery, HandlerError, PostActionHandler, PostActionInput, PreActionHandler,
+    Delivery, HandlerError, PostActionHandler, PostActionInput, PreActionHandler,
 };
 use crate::params::Params;
 use crate::sid::ConversationSid;
+
+/// A handler's future, boxed once, as the router stores it.
+type BoxFuture<T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'static>>;
 
 /// The router's answer to one webhook, and what it was for traces.
 #[derive(Debug)]

@@ -146,7 +146,8 @@ where
     B::Data: Send,
     B::Error: std::fmt::Display,
 {
-    // The clock is read only when the trace span that reports it can be recorded.
+    // The clock is read only when a tracing subscriber listens at debug level: `elapsed_us` is
+    // recorded for it (not through the `log` crate fallback).
     let started = tracing::level_enabled!(tracing::Level::DEBUG).then(Instant::now);
     // Nested in an axum router, `parts.uri` lacks the outer path; the validator signs over
     // axum's `OriginalUri` instead, and the query (all a GET's parameters) is the same in both.

@@ -371,7 +371,10 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn prefix_order_is_byte_order(
-            pairs in proptest::collection::vec(("[ab\\x00]{0,10}", "[ab]{0,2}"), 0..40)
+            pairs in proptest::collection::vec(
+                ("[ab\\x00\\x7fé\u{10FFFF}]{0,10}", "[ab]{0,2}"),
+                0..40,
+            )
         ) {
             let pairs: Vec<(&str, &str)> =
                 pairs.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();

@@ -112,7 +112,8 @@ impl Keyring {
         self.auth_tokens.is_empty() && self.shared_keys.is_empty()
     }
 
-    /// Checks a request's signature: the one function every other entry point ends in.
+    /// Checks a request's signature. Every entry point ends in the same check as this one
+    /// (`Validator::verify` passes its parameters already sorted).
     ///
     /// 1. Chooses the keys: the auth tokens (HMAC-SHA1) without a settings header; the SharedKey
     ///    named by the header, with its algorithm, with one.

@@ -1,0 +1,101 @@
+//! The debug span every webhook is answered in: what it records, and that it is recorded only
+//! when a subscriber listens at debug level.
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use tower::ServiceExt;
+use tracing_subscriber::fmt::MakeWriter;
+use twilio_webhooks::events::OnMessageAdd;
+use twilio_webhooks::router::Webhooks;
+use twilio_webhooks::testing::{sample_params, signed_request};
+use twilio_webhooks::{Decision, DecisionFor, MessageModification};
+
+const TOKEN: &str = "tracing-test-token";
+const URL: &str = "http://hooks.example.com/twilio/conversations";
+
+/// Everything the subscriber writes, kept for the test to read.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> MakeWriter<'a> for Captured {
+    type Writer = Captured;
+
+    fn make_writer(&'a self) -> Self::Writer {
+        self.clone()
+    }
+}
+
+async fn shout(message: OnMessageAdd) -> DecisionFor<OnMessageAdd> {
+    Decision::modify(MessageModification::new().body(message.body.to_uppercase()))
+}
+
+/// Answers one signed onMessageAdd through the tower service; returns the status.
+fn answer_one() -> u16 {
+    let service = Webhooks::<()>::new()
+        .validator(
+            twilio_webhooks::signature::Validator::from_auth_tokens(TOKEN)
+                .unwrap()
+                .public_url("http://hooks.example.com")
+                .unwrap(),
+        )
+        .pre_action(shout)
+        .into_service(())
+        .unwrap();
+    let request = signed_request(URL, &sample_params("onMessageAdd").unwrap(), TOKEN);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let response = runtime.block_on(service.oneshot(request)).unwrap();
+    response.status().as_u16()
+}
+
+fn captured_at(level: tracing::Level) -> (u16, String) {
+    let captured = Captured::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(level)
+        .with_ansi(false)
+        .with_writer(captured.clone())
+        .finish();
+    let status = tracing::subscriber::with_default(subscriber, answer_one);
+    let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    (status, text)
+}
+
+#[test]
+fn a_debug_subscriber_sees_the_event_decision_status_and_time() {
+    let (status, text) = captured_at(tracing::Level::DEBUG);
+    assert_eq!(status, 200);
+    let answered = text
+        .lines()
+        .find(|line| line.contains("answered"))
+        .unwrap_or_else(|| panic!("no `answered` line in:\n{text}"));
+    for field in [
+        "event_type=onMessageAdd",
+        "conversation_sid=CH",
+        "decision=\"modify\"",
+        "status=200",
+        "elapsed_us=",
+    ] {
+        assert!(answered.contains(field), "{field} missing from: {answered}");
+    }
+}
+
+#[test]
+fn without_debug_nothing_is_written_and_the_answer_is_the_same() {
+    let (status, text) = captured_at(tracing::Level::INFO);
+    assert_eq!(status, 200);
+    assert_eq!(text, "");
+}
