@@ -16,11 +16,12 @@ mod filter;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use common::raw::{chunked, find, form_post, head, serve_like_examples, wire, Conn, RawReply};
+use common::raw::{
+    chunked, find, form_post, head, serve_webhooks_like_examples, wire, Conn, RawReply,
+};
 use common::{
     bounded, mismatch, modified_body as masked, sample_replacing, signed, url, PATH, TOKEN,
 };
-use twilio_webhooks::signature::Validator;
 use twilio_webhooks::testing::{self, TestRequest};
 use twilio_webhooks::Params;
 
@@ -37,17 +38,14 @@ const LIMIT: usize = twilio_webhooks::router::DEFAULT_BODY_LIMIT;
 /// Serves the profanity filter's router (built as its `main.rs` builds it, default word list)
 /// on `path`, with `body_timeout` when given.
 async fn server_on(path: &str, body_timeout: Option<Duration>) -> SocketAddr {
-    let mut webhooks = filter::webhooks()
-        .validator(Validator::from_auth_tokens(TOKEN).unwrap())
-        .path(path);
-    if let Some(timeout) = body_timeout {
-        webhooks = webhooks.body_timeout(timeout);
-    }
-    let app = webhooks
-        .into_router()
-        .unwrap()
-        .with_state(filter::Filter::from_config(None, ""));
-    serve_like_examples(app, HEADER_READ_TIMEOUT).await
+    let default_filter = filter::Filter::from_config(None, "");
+    serve_webhooks_like_examples(
+        filter::webhooks().path(path),
+        default_filter,
+        HEADER_READ_TIMEOUT,
+        body_timeout,
+    )
+    .await
 }
 
 /// [`server_on`] the default path.

@@ -31,11 +31,10 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use common::example::HEADER_READ_TIMEOUT;
-use common::raw::{form_post, serve_like_examples, wire, Conn, RawReply};
-use common::{mismatch, modified_body, sample_replacing, signed, url, PATH, TOKEN};
+use common::raw::{form_post, serve_webhooks_like_examples, wire, Conn, RawReply};
+use common::{mismatch, modified_body, sample_replacing, signed, url, PATH};
 use stats_alloc::{StatsAlloc, INSTRUMENTED_SYSTEM};
 use tokio::sync::{Barrier, Semaphore};
-use twilio_webhooks::signature::Validator;
 use twilio_webhooks::testing::TestRequest;
 use twilio_webhooks::Params;
 
@@ -138,15 +137,14 @@ fn scaled(wanted: usize) -> usize {
 /// Serves the profanity filter's router as its `main.rs` builds it (default word list), with
 /// the examples' header read timeout unless told otherwise.
 async fn server(header_read_timeout: Duration, body_timeout: Option<Duration>) -> SocketAddr {
-    let mut webhooks = filter::webhooks().validator(Validator::from_auth_tokens(TOKEN).unwrap());
-    if let Some(timeout) = body_timeout {
-        webhooks = webhooks.body_timeout(timeout);
-    }
-    let app = webhooks
-        .into_router()
-        .unwrap()
-        .with_state(filter::Filter::from_config(None, ""));
-    serve_like_examples(app, header_read_timeout).await
+    let default_filter = filter::Filter::from_config(None, "");
+    serve_webhooks_like_examples(
+        filter::webhooks(),
+        default_filter,
+        header_read_timeout,
+        body_timeout,
+    )
+    .await
 }
 
 /// The request numbered `n` of the mix, and the answer it must get (status, exact body).

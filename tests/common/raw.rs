@@ -11,8 +11,11 @@ use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
 use tokio::net::TcpStream;
 use tokio::task::JoinHandle;
 
+use twilio_webhooks::router::Webhooks;
+use twilio_webhooks::signature::Validator;
+
 use super::example;
-use super::PATH;
+use super::{PATH, TOKEN};
 
 /// Serves `app` on 127.0.0.1 at a free port with the example servers' own listener and
 /// connection loop (`examples/common/mod.rs`), a given `header_read_timeout`, in the background.
@@ -26,6 +29,23 @@ pub async fn serve_like_examples(app: axum::Router, header_read_timeout: Duratio
         std::future::pending(),
     ));
     addr
+}
+
+/// Serves `webhooks` with `state` as an example server does: validated with [`TOKEN`], as an
+/// axum router, through [`serve_like_examples`]; with `body_timeout` when given.
+#[allow(dead_code)] // not every test file serves webhooks this way
+pub async fn serve_webhooks_like_examples<S: Clone + Send + Sync + 'static>(
+    webhooks: Webhooks<S>,
+    state: S,
+    header_read_timeout: Duration,
+    body_timeout: Option<Duration>,
+) -> SocketAddr {
+    let mut webhooks = webhooks.validator(Validator::from_auth_tokens(TOKEN).unwrap());
+    if let Some(timeout) = body_timeout {
+        webhooks = webhooks.body_timeout(timeout);
+    }
+    let app = webhooks.into_router().unwrap().with_state(state);
+    serve_like_examples(app, header_read_timeout).await
 }
 
 /// One HTTP answer as read off the wire.
