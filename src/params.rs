@@ -227,19 +227,26 @@ impl Params {
         self.text.get(span.range()).unwrap_or_default()
     }
 
+    /// The entries named `name`; values are sliced only for these.
+    fn named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Entry> + 'a {
+        self.entries
+            .iter()
+            .filter(move |entry| self.str(entry.name) == name)
+    }
+
     /// The first value of `name`, if present.
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.iter().find(|(n, _)| *n == name).map(|(_, v)| v)
+        self.named(name).next().map(|entry| self.str(entry.value))
     }
 
     /// Every value of `name`, in the order sent.
     pub fn get_all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
-        self.iter().filter(move |(n, _)| *n == name).map(|(_, v)| v)
+        self.named(name).map(|entry| self.str(entry.value))
     }
 
     /// How many times `name` occurs.
     pub fn count(&self, name: &str) -> usize {
-        self.iter().filter(|(n, _)| *n == name).count()
+        self.named(name).count()
     }
 
     /// All parameters as `(name, value)`, in the order sent.

@@ -49,9 +49,12 @@ impl fmt::Display for Algorithm {
     }
 }
 
+/// The algorithms a signature may name, as error messages list them.
+pub(crate) const SUPPORTED: &str = "HMAC_SHA1, HMAC_SHA256";
+
 /// The name is not `HMAC_SHA1` or `HMAC_SHA256` (compared ignoring ASCII case).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unsupported signature algorithm {}; supported: HMAC_SHA1, HMAC_SHA256", crate::error::Quoted(.0))]
+#[error("unsupported signature algorithm {}; supported: {SUPPORTED}", crate::error::Quoted(.0))]
 pub struct UnknownAlgorithm(pub String);
 
 impl FromStr for Algorithm {

@@ -1,25 +1,11 @@
 //! Why a request's signature was rejected, and why a validator could not be configured.
 
-use std::fmt;
-
 use http::StatusCode;
 
-use crate::error::Quoted;
+use crate::error::{Excerpt, Quoted};
 
 /// The most characters of a URL that an error message shows.
 const SHOWN_URL_CHARS: usize = 200;
-
-/// Shows a URL in an error message, cut after 200 characters.
-struct ShownUrl<'a>(&'a str);
-
-impl fmt::Display for ShownUrl<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.0.char_indices().nth(SHOWN_URL_CHARS) {
-            None => f.write_str(self.0),
-            Some((cut, _)) => write!(f, "{}… ({} bytes)", &self.0[..cut], self.0.len()),
-        }
-    }
-}
 
 /// Why a request was not accepted as signed by Twilio.
 ///
@@ -77,7 +63,7 @@ pub enum SignatureError {
     #[error(
         "X-Twilio-Signature does not match {} (checked {urls} URL form(s) with {keys} {algorithm} key(s)); \
          if the URL is not what Twilio requested, configure the public URL",
-        ShownUrl(url)
+        Excerpt { text: url, max_chars: SHOWN_URL_CHARS, quoted: false }
     )]
     Mismatch {
         /// The URL as rebuilt or given, before port variants.
@@ -105,7 +91,11 @@ pub enum SignatureError {
     },
     /// `X-Twilio-Webhooks-Signature-Settings` names an algorithm other than `HMAC_SHA1` or
     /// `HMAC_SHA256`.
-    #[error("unsupported signature algorithm {}; supported: HMAC_SHA1, HMAC_SHA256", Quoted(.algorithm))]
+    #[error(
+        "unsupported signature algorithm {}; supported: {}",
+        Quoted(.algorithm),
+        super::algorithm::SUPPORTED
+    )]
     UnsupportedAlgorithm {
         /// The algorithm from the header.
         algorithm: String,
