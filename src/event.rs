@@ -182,6 +182,11 @@ macro_rules! event_enums {
             pub fn conversation_sid(&self) -> Option<ConversationSid> {
                 match self { $( Self::$post(event) => event.conversation_sid(), )* }
             }
+
+            /// `RetryCount`: how many times Twilio already tried (absent on a first try).
+            pub fn retry_count(&self) -> Option<u32> {
+                match self { $( Self::$post(event) => event.retry_count(), )* }
+            }
         }
 
         impl Serialize for PreActionEvent {

@@ -200,6 +200,9 @@ pub trait PostActionInput: Sized + Send + 'static {
 
     /// The conversation the event is about, when it names one.
     fn conversation_sid(&self) -> Option<ConversationSid>;
+
+    /// `RetryCount`: how many times Twilio already tried (absent on a first try).
+    fn retry_count(&self) -> Option<u32>;
 }
 
 impl<E: PostActionWebhook> PostActionInput for E {
@@ -211,6 +214,10 @@ impl<E: PostActionWebhook> PostActionInput for E {
 
     fn conversation_sid(&self) -> Option<ConversationSid> {
         ConversationsEvent::conversation_sid(self)
+    }
+
+    fn retry_count(&self) -> Option<u32> {
+        ConversationsEvent::retry_count(self)
     }
 }
 
@@ -229,6 +236,10 @@ impl PostActionInput for PostActionEvent {
 
     fn conversation_sid(&self) -> Option<ConversationSid> {
         PostActionEvent::conversation_sid(self)
+    }
+
+    fn retry_count(&self) -> Option<u32> {
+        PostActionEvent::retry_count(self)
     }
 }
 

@@ -41,16 +41,19 @@ async fn shout(message: OnMessageAdd) -> DecisionFor<OnMessageAdd> {
     Decision::modify(MessageModification::new().body(message.body.to_uppercase()))
 }
 
+async fn refuse(_: OnMessageAdd) -> Result<DecisionFor<OnMessageAdd>, String> {
+    Err("the moderation service is down".into())
+}
+
 /// Answers one signed onMessageAdd through the tower service; returns the status.
-fn answer_one() -> u16 {
-    let service = Webhooks::<()>::new()
+fn answer_one(webhooks: Webhooks<()>) -> u16 {
+    let service = webhooks
         .validator(
             twilio_webhooks::signature::Validator::from_auth_tokens(TOKEN)
                 .unwrap()
                 .public_url("http://hooks.example.com")
                 .unwrap(),
         )
-        .pre_action(shout)
         .into_service(())
         .unwrap();
     let request = signed_request(URL, &sample_params("onMessageAdd").unwrap(), TOKEN);
@@ -62,21 +65,21 @@ fn answer_one() -> u16 {
     response.status().as_u16()
 }
 
-fn captured_at(level: tracing::Level) -> (u16, String) {
+fn captured_at(level: tracing::Level, webhooks: Webhooks<()>) -> (u16, String) {
     let captured = Captured::default();
     let subscriber = tracing_subscriber::fmt()
         .with_max_level(level)
         .with_ansi(false)
         .with_writer(captured.clone())
         .finish();
-    let status = tracing::subscriber::with_default(subscriber, answer_one);
+    let status = tracing::subscriber::with_default(subscriber, || answer_one(webhooks));
     let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
     (status, text)
 }
 
 #[test]
 fn a_debug_subscriber_sees_the_event_decision_status_and_time() {
-    let (status, text) = captured_at(tracing::Level::DEBUG);
+    let (status, text) = captured_at(tracing::Level::DEBUG, Webhooks::new().pre_action(shout));
     assert_eq!(status, 200);
     let answered = text
         .lines()
@@ -95,7 +98,21 @@ fn a_debug_subscriber_sees_the_event_decision_status_and_time() {
 
 #[test]
 fn without_debug_nothing_is_written_and_the_answer_is_the_same() {
-    let (status, text) = captured_at(tracing::Level::INFO);
+    let (status, text) = captured_at(tracing::Level::INFO, Webhooks::new().pre_action(shout));
     assert_eq!(status, 200);
     assert_eq!(text, "");
+}
+
+#[test]
+fn a_failed_handler_is_traced_as_an_error() {
+    let (status, text) = captured_at(tracing::Level::DEBUG, Webhooks::new().pre_action(refuse));
+    assert_eq!(status, 500);
+    assert!(text.contains("the moderation service is down"), "{text}");
+    let answered = text
+        .lines()
+        .find(|line| line.contains("answered"))
+        .unwrap_or_else(|| panic!("no `answered` line in:\n{text}"));
+    for field in ["decision=\"error\"", "status=500"] {
+        assert!(answered.contains(field), "{field} missing from: {answered}");
+    }
 }

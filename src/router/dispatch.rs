@@ -2,7 +2,9 @@
 
 use std::sync::Arc;
 
-use bytes::Bytes;
+use http_body_util::Full;
+
+use super::service::WebhookBody;
 
 use crate::decision::{Decision, Modification, Unmodifiable};
 use crate::error::ParseError;
@@ -19,8 +21,9 @@ type BoxFuture<T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send
 /// The router's answer to one webhook, and what it was for traces.
 #[derive(Debug)]
 pub(crate) struct Answer {
-    pub(crate) response: http::Response<Bytes>,
-    /// `accept`, `modify`, `reject`, `ack`, `none`, `deadline-…` or `error-accept`.
+    pub(crate) response: http::Response<WebhookBody>,
+    /// `accept`, `modify`, `reject`, `ack`, `none`, `invalid`, `deadline-accept`,
+    /// `deadline-reject`, `error` or `error-accept`.
     pub(crate) outcome: &'static str,
 }
 
@@ -28,7 +31,7 @@ impl Answer {
     /// The HTTP answer of `decision` (see [`Decision::into_response`]).
     pub(crate) fn new<M: Modification>(decision: Decision<M>, outcome: &'static str) -> Self {
         Self {
-            response: decision.into_response(),
+            response: decision.into_response().map(Full::new),
             outcome,
         }
     }
@@ -50,7 +53,9 @@ pub(crate) struct Prepared {
     pub(crate) run: BoxFuture<Result<Answer, HandlerError>>,
 }
 
-type Erased<S> = dyn Fn(&Params, &Delivery, &S) -> Result<Prepared, ParseError> + Send + Sync;
+/// Parses the event from the parameters and starts the handler; the parameters then go into the
+/// handler's [`Delivery`] with the `I-Twilio-Idempotency-Token` given.
+type Erased<S> = dyn Fn(Params, Option<String>, &S) -> Result<Prepared, ParseError> + Send + Sync;
 
 /// One registered handler.
 pub(crate) struct Route<S> {
@@ -59,27 +64,30 @@ pub(crate) struct Route<S> {
     handler: Arc<Erased<S>>,
 }
 
-impl<S> Clone for Route<S> {
-    fn clone(&self) -> Self {
-        Self {
-            event_type: self.event_type,
-            pre_action: self.pre_action,
-            handler: Arc::clone(&self.handler),
-        }
-    }
-}
-
-/// Type-erases one handler: parse its event, note the conversation, start it.
-fn erase<S, E: 'static>(
+/// How the router reads one kind of event: parse it, and the two facts it needs before the
+/// handler runs.
+struct EventReader<E> {
     parse: fn(&Params) -> Result<E, ParseError>,
     conversation_sid: fn(&E) -> Option<ConversationSid>,
+    retry_count: fn(&E) -> Option<u32>,
+}
+
+/// Type-erases one handler: parse its event (which also reads `RetryCount`, so the delivery
+/// takes it from there), note the conversation, start it.
+fn erase<S, E: 'static>(
+    reader: EventReader<E>,
     run: impl Fn(E, &Delivery, &S) -> BoxFuture<Result<Answer, HandlerError>> + Send + Sync + 'static,
 ) -> Arc<Erased<S>> {
-    Arc::new(move |params: &Params, delivery: &Delivery, state: &S| {
-        let event = parse(params)?;
+    Arc::new(move |params: Params, idempotency_token, state: &S| {
+        let event = (reader.parse)(&params)?;
+        let delivery = Delivery {
+            idempotency_token,
+            retry_count: (reader.retry_count)(&event),
+            params: Arc::new(params),
+        };
         Ok(Prepared {
-            conversation_sid: conversation_sid(&event),
-            run: run(event, delivery, state),
+            conversation_sid: (reader.conversation_sid)(&event),
+            run: run(event, &delivery, state),
         })
     })
 }
@@ -94,8 +102,11 @@ impl<S: Send + Sync + 'static> Route<S> {
             event_type: E::EVENT_TYPE,
             pre_action: true,
             handler: erase(
-                E::from_params,
-                E::conversation_sid,
+                EventReader {
+                    parse: E::from_params,
+                    conversation_sid: E::conversation_sid,
+                    retry_count: E::retry_count,
+                },
                 move |event, delivery, state| {
                     let future = handler.call(event, delivery, state);
                     Box::pin(async move { future.await.map(Answer::from_decision) })
@@ -111,8 +122,11 @@ impl<S: Send + Sync + 'static> Route<S> {
         H: PostActionHandler<E, S, Args>,
     {
         let handler = erase(
-            E::from_params,
-            E::conversation_sid,
+            EventReader {
+                parse: E::from_params,
+                conversation_sid: E::conversation_sid,
+                retry_count: E::retry_count,
+            },
             move |event, delivery, state| {
                 let future = handler.call(event, delivery, state);
                 Box::pin(async move { future.await.map(|()| Answer::empty_ok("ack")) })
@@ -131,10 +145,10 @@ impl<S: Send + Sync + 'static> Route<S> {
     /// Parses the event and starts its handler.
     pub(crate) fn prepare(
         &self,
-        params: &Params,
-        delivery: &Delivery,
+        params: Params,
+        idempotency_token: Option<String>,
         state: &S,
     ) -> Result<Prepared, ParseError> {
-        (self.handler)(params, delivery, state)
+        (self.handler)(params, idempotency_token, state)
     }
 }

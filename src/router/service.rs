@@ -18,7 +18,6 @@ use super::{DeadlineOutcome, Shared};
 use crate::body::read_body;
 use crate::decision::{Decision, Unmodifiable};
 use crate::event::event_type;
-use crate::handler::Delivery;
 use crate::params::Params;
 
 /// The response body the router answers with.
@@ -229,13 +228,8 @@ where
     let answer = dispatch(shared, state, &parts, params, route)
         .instrument(span.clone())
         .await;
-    let response = match answer {
-        Ok(answer) => {
-            span.record("decision", answer.outcome);
-            answer.response.map(Full::new)
-        }
-        Err(response) => response,
-    };
+    span.record("decision", answer.outcome);
+    let response = answer.response;
     span.record("status", response.status().as_u16());
     if let Some(started) = started {
         span.record("elapsed_us", started.elapsed().as_micros() as u64);
@@ -245,53 +239,57 @@ where
 }
 
 /// The answer to a handler that failed or panicked; the details go to the log only.
-fn failure<S>(shared: &Shared<S>) -> Response<WebhookBody> {
+fn failure<S>(shared: &Shared<S>) -> Answer {
     if shared.error_status.is_success() {
         // Failing open: answer like an accept, so Twilio goes ahead unchanged.
-        Answer::empty_ok("error-accept").response.map(Full::new)
+        Answer::empty_ok("error-accept")
     } else {
-        plain(shared.error_status, "handler failed")
+        Answer {
+            response: plain(shared.error_status, "handler failed"),
+            outcome: "error",
+        }
     }
 }
 
+/// Parses the event and runs its handler (a pre-action one within the deadline); a panic in
+/// either is caught here, once.
 async fn dispatch<S>(
     shared: &Shared<S>,
     state: &S,
     parts: &http::request::Parts,
     params: Params,
     route: Option<&super::dispatch::Route<S>>,
-) -> Result<Answer, Response<WebhookBody>>
+) -> Answer
 where
     S: Send + Sync + 'static,
 {
     let Some(route) = route else {
         // No handler: accept (pre-action) or acknowledge (post-action and unknown events).
-        return Ok(Answer::empty_ok("none"));
+        return Answer::empty_ok("none");
     };
     let event_type = route.event_type;
-    let mut delivery = Delivery::new(params);
-    delivery.idempotency_token = parts
+    let idempotency_token = parts
         .headers
         .get(IDEMPOTENCY_TOKEN)
         .and_then(|value| value.to_str().ok())
         .map(str::to_owned);
-    let prepared = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        route.prepare(&delivery.params, &delivery, state)
-    })) {
-        Ok(Ok(prepared)) => prepared,
-        Ok(Err(err)) => return Err(plain(StatusCode::BAD_REQUEST, err.to_string())),
-        Err(payload) => {
-            let message = super::catch_panic::panic_message(payload.as_ref());
-            tracing::error!(event_type, panic = %message, "webhook handler panicked");
-            return Err(failure(shared));
+    let handled = CatchPanic::new(async move {
+        let prepared = match route.prepare(params, idempotency_token, state) {
+            Ok(prepared) => prepared,
+            Err(err) => {
+                return Ok(Answer {
+                    response: plain(StatusCode::BAD_REQUEST, err.to_string()),
+                    outcome: "invalid",
+                })
+            }
+        };
+        if let Some(sid) = prepared.conversation_sid {
+            tracing::Span::current().record("conversation_sid", field::display(sid));
         }
-    };
-    if let Some(sid) = prepared.conversation_sid {
-        tracing::Span::current().record("conversation_sid", field::display(sid));
-    }
-    let run = CatchPanic::new(prepared.run);
-    let outcome = if route.pre_action {
-        match tokio::time::timeout(shared.deadline, run).await {
+        if !route.pre_action {
+            return prepared.run.await;
+        }
+        match tokio::time::timeout(shared.deadline, prepared.run).await {
             Ok(outcome) => outcome,
             Err(_) => {
                 tracing::warn!(
@@ -299,27 +297,25 @@ where
                     deadline_ms = shared.deadline.as_millis() as u64,
                     "pre-action handler missed its deadline"
                 );
-                return Ok(match &shared.deadline_outcome {
+                Ok(match &shared.deadline_outcome {
                     DeadlineOutcome::Accept => Answer::empty_ok("deadline-accept"),
                     DeadlineOutcome::Reject(rejection) => Answer::new(
                         Decision::<Unmodifiable>::Reject(rejection.clone()),
                         "deadline-reject",
                     ),
-                });
+                })
             }
         }
-    } else {
-        run.await
-    };
-    match outcome {
-        Ok(Ok(answer)) => Ok(answer),
+    });
+    match handled.await {
+        Ok(Ok(answer)) => answer,
         Ok(Err(err)) => {
             tracing::error!(event_type, error = %err, "webhook handler returned an error");
-            Err(failure(shared))
+            failure(shared)
         }
         Err(message) => {
             tracing::error!(event_type, panic = %message, "webhook handler panicked");
-            Err(failure(shared))
+            failure(shared)
         }
     }
 }
