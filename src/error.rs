@@ -1,6 +1,6 @@
 //! Why a webhook body could not be turned into an event.
 //!
-//! Every message names the event, the parameter and what was wrong, for example
+//! A message about a parameter names the event, the parameter and what was wrong, for example
 //! `onMessageAdded: parameter Index: expected an integer, got "abc"`. Values are quoted and cut
 //! to 64 characters, so a huge parameter cannot flood a log.
 

@@ -312,7 +312,8 @@ impl<S: Clone + Send + Sync + 'static> Webhooks<S> {
     ///
     /// # Errors
     ///
-    /// [`BuildError`] for two handlers of one event, or no validator configured.
+    /// [`BuildError`] for two handlers of one event, a path not starting with `/` (checked
+    /// although a bare service answers on any path), or no validator configured.
     pub fn into_service(self, state: S) -> Result<WebhookService<S>, BuildError> {
         Ok(WebhookService::new(Arc::new(self.build()?), state))
     }

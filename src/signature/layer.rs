@@ -36,7 +36,8 @@ use crate::params::Params;
 /// | 500 | the keyring is empty (a configuration error) |
 ///
 /// Each rejection is logged with `tracing`: a `warn` event for a signature that does not match
-/// (often a proxy rewriting the URL), `debug` for the rest. No secret is logged.
+/// (often a proxy rewriting the URL), `error` for an empty keyring, `debug` for the rest. No
+/// secret is logged.
 ///
 /// # Example: an incoming-SMS webhook in axum
 ///

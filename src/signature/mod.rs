@@ -14,8 +14,10 @@
 //!   Unicode in the path or query are never re-encoded, and userinfo (`user:pass@host:443`) is
 //!   kept, unlike twilio-python.
 //! - **JSON bodies.** When the URL's query has `bodySHA256`, the signature covers the URL alone,
-//!   and the lowercase hex SHA-256 of the raw body must equal that value. Both must pass. A body
-//!   that is neither form-encoded nor covered by `bodySHA256` is rejected.
+//!   and the lowercase hex SHA-256 of the raw body must equal that value. Both must pass.
+//!   [`Validator::verify`], [`validate_body`] and [`ValidateSignatureLayer`] reject a body that is
+//!   neither form-encoded nor covered by `bodySHA256`; [`Keyring::verify`] checks a body only
+//!   against `bodySHA256`.
 //! - **Keys.** A [`Keyring`] holds several auth tokens, tried in order (rotation, subaccounts),
 //!   and SharedKeys: a request with `X-Twilio-Webhooks-Signature-Settings: key=<id>,algorithm=<…>`
 //!   is checked with the key of that id and that algorithm (HMAC-SHA1 or HMAC-SHA256).

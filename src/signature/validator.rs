@@ -15,7 +15,9 @@ use crate::params::Params;
 /// signed.
 ///
 /// The URL is, by default, `http://` + the `Host` header + the request target (path and query as
-/// received; with the `axum` feature, the full path even inside a nested router). Behind a
+/// received; with the `axum` feature, the full path even inside a nested router). A request
+/// target in absolute form keeps its own scheme, and its authority stands in for a missing
+/// `Host`. Behind a
 /// TLS-terminating proxy configure the [public URL](Self::public_url), or trust the proxy's
 /// [forwarded headers](Self::trust_forwarded_headers).
 ///
