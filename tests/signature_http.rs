@@ -114,6 +114,23 @@ async fn a_signed_form_webhook_reaches_the_handler_with_body_and_params() {
 }
 
 #[tokio::test]
+async fn a_signed_form_without_content_type_is_read_as_a_form() {
+    // The same rule as the router's: Twilio always sets it, and a request without one is a form.
+    let addr = serve(app(ValidateSignatureLayer::new(validator()))).await;
+    let mut request = TestRequest::new(format!("http://{addr}/sms"), TOKEN)
+        .params(sms_params())
+        .build();
+    request.headers_mut().remove(http::header::CONTENT_TYPE);
+    let raw = request.body().clone();
+    let (status, body) = send(addr, request, None).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        body,
+        format!("Body=hello & welcome;From=+15550001111;raw={raw}")
+    );
+}
+
+#[tokio::test]
 async fn missing_and_wrong_signatures_are_rejected() {
     let addr = serve(app(ValidateSignatureLayer::new(validator()))).await;
     let form = sms_params().to_form();

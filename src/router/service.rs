@@ -128,11 +128,6 @@ pub(crate) fn plain(status: StatusCode, reason: impl Into<Bytes>) -> Response<We
     response
 }
 
-/// Twilio always sets `Content-Type`; a request without one is read as a form.
-fn is_form(headers: &http::HeaderMap) -> bool {
-    !headers.contains_key(header::CONTENT_TYPE) || crate::signature::is_form(headers)
-}
-
 /// Answers one request: read, validate, parse, dispatch.
 pub(crate) async fn respond<S, B>(
     shared: &Shared<S>,
@@ -154,7 +149,7 @@ where
 
     let (params, raw_body) = match parts.method {
         Method::POST => {
-            if !is_form(&parts.headers) {
+            if !crate::signature::is_form(&parts.headers) {
                 return plain(
                     StatusCode::UNSUPPORTED_MEDIA_TYPE,
                     "expected Content-Type: application/x-www-form-urlencoded",

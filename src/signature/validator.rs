@@ -195,11 +195,17 @@ fn single_header<'h>(headers: &'h HeaderMap, name: &HeaderName) -> Result<Option
     }
 }
 
-/// Whether the request says its body is `application/x-www-form-urlencoded`.
+/// Whether the body is read as form parameters: the request says it is
+/// `application/x-www-form-urlencoded`, or says nothing (Twilio always sets `Content-Type`; a
+/// request without one is taken as the form webhooks are). One rule for the router, the layer
+/// and the unsigned-body check.
 pub(crate) fn is_form(headers: &HeaderMap) -> bool {
-    headers
-        .get(CONTENT_TYPE)
-        .and_then(|value| value.to_str().ok())
+    let Some(content_type) = headers.get(CONTENT_TYPE) else {
+        return true;
+    };
+    content_type
+        .to_str()
+        .ok()
         .and_then(|value| value.split(';').next())
         .is_some_and(|media| {
             media
