@@ -23,9 +23,8 @@ use crate::params::Params;
 ///
 /// The middleware reads the body (up to a limit, 1 MiB by default), decodes it once when it is
 /// form-encoded (or has no `Content-Type`), checks the signature with a [`Validator`], and calls
-/// the inner service with the
-/// body restored as [`Full<Bytes>`] and the decoded [`Params`] in the request extensions (empty
-/// for GET and non-form bodies). It works in front of any handler, not only this crate's router.
+/// the inner service with the body restored as [`Full<Bytes>`] and the decoded [`Params`] in the
+/// request extensions (empty for GET and non-form bodies). It works in front of any handler, not only this crate's router.
 ///
 /// Rejections are short plain-text responses, never 5xx for a client's fault:
 ///
