@@ -120,67 +120,6 @@ where
     Ok(joined.map_or(first, BytesMut::freeze))
 }
 
-pin_project_lite::pin_project! {
-    /// [`within`]'s future.
-    pub(crate) struct Within<F> {
-        #[pin]
-        future: F,
-        deadline: tokio::time::Instant,
-        first_poll: bool,
-        #[pin]
-        sleep: Option<tokio::time::Sleep>,
-    }
-}
-
-/// Like `tokio::time::timeout`, without arming a timer for a future that is ready by its second
-/// poll.
-///
-/// A small body usually arrives with the request's headers, but hyper hands it to the service
-/// through a channel: the first poll finds it missing, the next one (after the connection's
-/// task has moved it) finds it there. Arming a timer for every request costs more than the rest
-/// of reading it (a lock on the timer wheel to insert, another to remove). So on the first
-/// `Pending` this wakes itself instead, and only arms the timer if the future is still pending
-/// on the second poll. The deadline is counted from the call, as with `timeout`.
-pub(crate) fn within<F: std::future::Future>(limit: std::time::Duration, future: F) -> Within<F> {
-    Within {
-        future,
-        deadline: tokio::time::Instant::now() + limit,
-        first_poll: true,
-        sleep: None,
-    }
-}
-
-/// The deadline of [`within`] passed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Elapsed;
-
-impl<F: std::future::Future> std::future::Future for Within<F> {
-    type Output = Result<F::Output, Elapsed>;
-
-    fn poll(
-        self: std::pin::Pin<&mut Self>,
-        cx: &mut std::task::Context<'_>,
-    ) -> std::task::Poll<Self::Output> {
-        use std::task::Poll;
-        let mut this = self.project();
-        if let Poll::Ready(output) = this.future.poll(cx) {
-            return Poll::Ready(Ok(output));
-        }
-        if std::mem::take(this.first_poll) {
-            cx.waker().wake_by_ref();
-            return Poll::Pending;
-        }
-        if this.sleep.is_none() {
-            this.sleep
-                .set(Some(tokio::time::sleep_until(*this.deadline)));
-        }
-        match this.sleep.as_pin_mut().map(|sleep| sleep.poll(cx)) {
-            Some(Poll::Ready(())) => Poll::Ready(Err(Elapsed)),
-            _ => Poll::Pending,
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use std::convert::Infallible;
@@ -266,37 +205,6 @@ mod tests {
         let err = run(read_body(body, &headers, 25)).unwrap_err();
         assert_eq!(err.status(), StatusCode::PAYLOAD_TOO_LARGE);
         assert_eq!(polled.load(std::sync::atomic::Ordering::SeqCst), 0);
-    }
-
-    #[test]
-    fn within_answers_ready_futures_and_times_out_pending_ones() {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_time()
-            .build()
-            .unwrap();
-        runtime.block_on(async {
-            let limit = std::time::Duration::from_millis(200);
-            assert_eq!(within(limit, async { 7 }).await, Ok(7));
-            // Ready on the second poll: no timer needed.
-            let mut polls = 0;
-            let second = std::future::poll_fn(|cx| {
-                polls += 1;
-                if polls == 2 {
-                    return Poll::Ready("second");
-                }
-                cx.waker().wake_by_ref();
-                Poll::Pending
-            });
-            assert_eq!(within(limit, second).await, Ok("second"));
-            // Never ready, and never waking: the deadline still ends it.
-            let started = tokio::time::Instant::now();
-            let never = std::future::pending::<()>();
-            assert_eq!(within(limit, never).await, Err(Elapsed));
-            assert!(started.elapsed() >= limit);
-            // Slow, but in time.
-            let slow = tokio::time::sleep(std::time::Duration::from_millis(20));
-            assert_eq!(within(limit, slow).await, Ok(()));
-        });
     }
 
     #[test]

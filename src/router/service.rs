@@ -156,7 +156,7 @@ where
                 );
             }
             let reading = read_body(body, &parts.headers, shared.body_limit);
-            let raw_body = match crate::body::within(shared.body_timeout, reading).await {
+            let raw_body = match tokio::time::timeout(shared.body_timeout, reading).await {
                 Ok(Ok(bytes)) => bytes,
                 Ok(Err(err)) => return plain(err.status(), err.to_string()),
                 Err(_) => {
