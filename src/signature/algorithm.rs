@@ -124,6 +124,7 @@ impl<'a> Keyed<'a> {
 #[derive(Clone)]
 pub(crate) struct SortedParams<'a> {
     inline: [Keyed<'a>; INLINE_PARAMS],
+    /// How many pairs are in use, in `inline` or (past [`INLINE_PARAMS`]) in `heap`.
     len: usize,
     heap: Vec<Keyed<'a>>,
 }
@@ -159,6 +160,7 @@ impl<'a> SortedParams<'a> {
                 sorted.heap = sorted.inline.to_vec();
                 sorted.heap.push(pair);
                 sorted.heap.extend(params);
+                sorted.len = sorted.heap.len();
                 break;
             }
             sorted.inline[sorted.len] = pair;
@@ -167,23 +169,29 @@ impl<'a> SortedParams<'a> {
         // `str` orders by bytes, which for UTF-8 is code-point order: `Reason` < `ReasonX`,
         // `Z` < `_` < `a`. Sorting pairs sorts names, and the values of one name among
         // themselves; dropping repeats then drops repeated values of a name, as Twilio does.
-        if sorted.heap.is_empty() {
-            let pairs = &mut sorted.inline[..sorted.len];
-            pairs.sort_unstable_by(Keyed::order);
-            sorted.len = dedup(pairs);
-        } else {
-            sorted.heap.sort_unstable_by(Keyed::order);
-            sorted.heap.dedup();
-        }
+        let pairs = sorted.keyed_mut();
+        pairs.sort_unstable_by(Keyed::order);
+        sorted.len = dedup(pairs);
         sorted
     }
 
+    /// The pairs in use: the first `len` of the inline array, or of the `Vec` past it.
     fn keyed(&self) -> &[Keyed<'a>] {
-        if self.heap.is_empty() {
-            &self.inline[..self.len]
+        let all = if self.heap.is_empty() {
+            &self.inline[..]
         } else {
-            &self.heap
-        }
+            &self.heap[..]
+        };
+        &all[..self.len]
+    }
+
+    fn keyed_mut(&mut self) -> &mut [Keyed<'a>] {
+        let all = if self.heap.is_empty() {
+            &mut self.inline[..]
+        } else {
+            &mut self.heap[..]
+        };
+        &mut all[..self.len]
     }
 
     /// The pairs, in signing order.
