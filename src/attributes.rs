@@ -83,8 +83,4 @@ impl ParamValue for Attributes {
     fn from_param(value: &str) -> Result<Self, InvalidValue> {
         Ok(Self::from_text(value))
     }
-
-    fn serialize_value<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize(serializer)
-    }
 }

@@ -66,10 +66,6 @@ macro_rules! twilio_enums {
                 let Ok(parsed) = value.parse();
                 Ok(parsed)
             }
-
-            fn serialize_value<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
         }
     )*};
 }

@@ -3,7 +3,7 @@
 use std::fmt;
 
 use serde::de::{self, Deserializer, MapAccess, Visitor};
-use serde::{Deserialize, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 
 use crate::error::InvalidValue;
 use crate::sid::MediaSid;
@@ -138,10 +138,6 @@ impl ParamValue for Vec<Media> {
             reason: err.to_string(),
             got: value.to_owned(),
         })
-    }
-
-    fn serialize_value<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize(serializer)
     }
 }
 

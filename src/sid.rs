@@ -170,10 +170,6 @@ macro_rules! sids {
             fn from_param(value: &str) -> Result<Self, crate::error::InvalidValue> {
                 value.parse().map_err(crate::error::InvalidValue::Sid)
             }
-
-            fn serialize_value<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
         }
     )*};
 }
@@ -276,10 +272,6 @@ impl serde::Serialize for ChannelMessageSid {
 impl crate::value::ParamValue for ChannelMessageSid {
     fn from_param(value: &str) -> Result<Self, crate::error::InvalidValue> {
         value.parse().map_err(crate::error::InvalidValue::Sid)
-    }
-
-    fn serialize_value<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
     }
 }
 

@@ -8,12 +8,14 @@ use time::OffsetDateTime;
 use crate::error::{InvalidValue, ParseError};
 
 /// A type a parameter's decoded text converts into.
-pub(crate) trait ParamValue: Sized {
+pub(crate) trait ParamValue: Sized + Serialize {
     /// Converts the decoded text of a parameter.
     fn from_param(value: &str) -> Result<Self, InvalidValue>;
 
-    /// Writes the value in the event's JSON form.
-    fn serialize_value<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error>;
+    /// Writes the value in the event's JSON form: its own `Serialize`, unless overridden.
+    fn serialize_value<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize(serializer)
+    }
 }
 
 /// A field of an event struct: a value that must be present, or an `Option` of one.
@@ -92,10 +94,6 @@ impl ParamValue for String {
     fn from_param(value: &str) -> Result<Self, InvalidValue> {
         Ok(value.to_owned())
     }
-
-    fn serialize_value<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self)
-    }
 }
 
 macro_rules! integer_values {
@@ -103,10 +101,6 @@ macro_rules! integer_values {
         impl ParamValue for $int {
             fn from_param(value: &str) -> Result<Self, InvalidValue> {
                 value.parse().map_err(|_| InvalidValue::Integer(value.to_owned()))
-            }
-
-            fn serialize_value<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                self.serialize(serializer)
             }
         }
     )*};
@@ -125,10 +119,6 @@ impl ParamValue for bool {
             Err(InvalidValue::Boolean(value.to_owned()))
         }
     }
-
-    fn serialize_value<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_bool(*self)
-    }
 }
 
 /// ISO 8601 timestamps as Twilio sends them: `2026-11-20T10:00:00Z`, with or without fractional
@@ -139,9 +129,9 @@ impl ParamValue for OffsetDateTime {
             .map_err(|_| InvalidValue::Timestamp(value.to_owned()))
     }
 
+    /// RFC 3339, as Twilio sends it (`time`'s own `Serialize` writes a tuple).
     fn serialize_value<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let text = self.format(&Rfc3339).map_err(serde::ser::Error::custom)?;
-        serializer.serialize_str(&text)
+        time::serde::rfc3339::serialize(self, serializer)
     }
 }
 
