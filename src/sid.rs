@@ -64,14 +64,15 @@ fn sid_str(bytes: &[u8; SID_LEN]) -> &str {
     std::str::from_utf8(bytes).unwrap_or_default()
 }
 
-/// Reads a SID from the deserializer's text in place, without copying it first.
-struct SidVisitor<T>(std::marker::PhantomData<T>);
+/// Reads a SID from the deserializer's text in place, without copying it first; the text is
+/// what the SID type expects.
+struct SidVisitor<T>(&'static str, std::marker::PhantomData<T>);
 
-impl<T: Sid> serde::de::Visitor<'_> for SidVisitor<T> {
+impl<T: FromStr<Err = SidError>> serde::de::Visitor<'_> for SidVisitor<T> {
     type Value = T;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "a SID starting with {}", T::PREFIX)
+        f.write_str(self.0)
     }
 
     fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<T, E> {
@@ -79,28 +80,13 @@ impl<T: Sid> serde::de::Visitor<'_> for SidVisitor<T> {
     }
 }
 
-macro_rules! sids {
-    ($( $(#[$meta:meta])* $name:ident = $prefix:literal, )*) => {$(
-        $(#[$meta])*
-        ///
-        #[doc = concat!("Accepts `", $prefix, "` followed by 32 hex digits.")]
-        #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-        pub struct $name([u8; SID_LEN]);
-
+/// The text side of a SID type over `[u8; SID_LEN]`: parsing (with `$prefix`, or `None` for any
+/// two letters; `$expected` says what was wanted), showing, comparing with text, serde.
+macro_rules! sid_text {
+    ($name:ident, $prefix:expr, $expected:expr) => {
         impl $name {
-            #[doc = concat!("The prefix of every `", stringify!($name), "`: `", $prefix, "`.")]
-            pub const PREFIX: &'static str = $prefix;
-
             /// The SID as text.
             pub fn as_str(&self) -> &str {
-                sid_str(&self.0)
-            }
-        }
-
-        impl Sid for $name {
-            const PREFIX: &'static str = $prefix;
-
-            fn as_str(&self) -> &str {
                 sid_str(&self.0)
             }
         }
@@ -109,10 +95,12 @@ macro_rules! sids {
             type Err = SidError;
 
             fn from_str(s: &str) -> Result<Self, SidError> {
-                parse_sid_bytes(s, Some($prefix)).map(Self).ok_or_else(|| SidError {
-                    expected: concat!("a SID starting with ", $prefix),
-                    got: s.to_owned(),
-                })
+                parse_sid_bytes(s, $prefix)
+                    .map(Self)
+                    .ok_or_else(|| SidError {
+                        expected: $expected,
+                        got: s.to_owned(),
+                    })
             }
         }
 
@@ -162,7 +150,7 @@ macro_rules! sids {
 
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                deserializer.deserialize_str(SidVisitor(std::marker::PhantomData))
+                deserializer.deserialize_str(SidVisitor($expected, std::marker::PhantomData))
             }
         }
 
@@ -171,6 +159,31 @@ macro_rules! sids {
                 value.parse().map_err(crate::error::InvalidValue::Sid)
             }
         }
+    };
+}
+
+macro_rules! sids {
+    ($( $(#[$meta:meta])* $name:ident = $prefix:literal, )*) => {$(
+        $(#[$meta])*
+        ///
+        #[doc = concat!("Accepts `", $prefix, "` followed by 32 hex digits.")]
+        #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub struct $name([u8; SID_LEN]);
+
+        impl $name {
+            #[doc = concat!("The prefix of every `", stringify!($name), "`: `", $prefix, "`.")]
+            pub const PREFIX: &'static str = $prefix;
+        }
+
+        impl Sid for $name {
+            const PREFIX: &'static str = $prefix;
+
+            fn as_str(&self) -> &str {
+                sid_str(&self.0)
+            }
+        }
+
+        sid_text!($name, Some($prefix), concat!("a SID starting with ", $prefix));
     )*};
 }
 
@@ -229,57 +242,30 @@ sids! {
 pub struct ChannelMessageSid([u8; SID_LEN]);
 
 impl ChannelMessageSid {
-    /// The SID as text.
-    pub fn as_str(&self) -> &str {
-        sid_str(&self.0)
-    }
-
     /// The two-letter prefix naming the channel's resource.
     pub fn prefix(&self) -> &str {
         self.as_str().get(..2).unwrap_or_default()
     }
 }
 
-impl FromStr for ChannelMessageSid {
-    type Err = SidError;
-
-    fn from_str(s: &str) -> Result<Self, SidError> {
-        parse_sid_bytes(s, None).map(Self).ok_or_else(|| SidError {
-            expected: "a channel message SID",
-            got: s.to_owned(),
-        })
-    }
-}
-
-impl fmt::Display for ChannelMessageSid {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl fmt::Debug for ChannelMessageSid {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "ChannelMessageSid({})", self.as_str())
-    }
-}
-
-impl serde::Serialize for ChannelMessageSid {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl crate::value::ParamValue for ChannelMessageSid {
-    fn from_param(value: &str) -> Result<Self, crate::error::InvalidValue> {
-        value.parse().map_err(crate::error::InvalidValue::Sid)
-    }
-}
+sid_text!(ChannelMessageSid, None, "a channel message SID");
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
     const HEX: &str = "0123456789abcdef0123456789ABCDEF";
+
+    #[test]
+    fn channel_message_sids_have_the_same_text_side_as_the_others() {
+        let text = format!("WA{HEX}");
+        let sid: ChannelMessageSid = serde_json::from_str(&format!("\"{text}\"")).unwrap();
+        assert_eq!(sid, text.as_str());
+        assert_eq!(sid.as_ref(), text);
+        assert_eq!(ChannelMessageSid::try_from(text.as_str()), Ok(sid));
+        let err = serde_json::from_str::<ChannelMessageSid>("\"nope\"").unwrap_err();
+        assert!(err.to_string().contains("a channel message SID"), "{err}");
+    }
 
     #[test]
     fn accepts_own_prefix_only() {
