@@ -11,6 +11,10 @@
 //! ([`Webhooks::into_router`], with the `axum` feature), or a [`Layer`](tower_layer::Layer) that
 //! answers its path and passes every other request on ([`Webhooks::into_layer`]).
 //!
+//! A rejected signature is logged as [`ValidateSignatureLayer`](crate::signature::ValidateSignatureLayer)
+//! logs it (`warn` for a mismatch, `error` for an empty keyring, `debug` for the rest); the
+//! router's answer carries the error's whole message, the layer's a short reason.
+//!
 //! ```
 //! use twilio_webhooks::events::{OnMessageAdd, OnParticipantAdded};
 //! use twilio_webhooks::router::Webhooks;

@@ -200,7 +200,7 @@ where
             &params
         };
         if let Err(err) = validator.verify(&parts, signed_params, &raw_body) {
-            tracing::debug!(error = %err, "rejected a webhook: signature");
+            err.log();
             return plain(err.status(), err.to_string());
         }
     }

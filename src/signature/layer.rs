@@ -153,15 +153,7 @@ impl Rejection {
             Self::Signature(err) => (err.status(), err.reason().to_owned()),
         };
         match &self {
-            Self::Signature(err @ SignatureError::Mismatch { .. }) => {
-                tracing::warn!(status = status.as_u16(), error = %err, "rejected a request: X-Twilio-Signature");
-            }
-            Self::Signature(err @ SignatureError::NoKeys) => {
-                tracing::error!(status = status.as_u16(), error = %err, "rejected a request: X-Twilio-Signature");
-            }
-            Self::Signature(err) => {
-                tracing::debug!(status = status.as_u16(), error = %err, "rejected a request: X-Twilio-Signature");
-            }
+            Self::Signature(err) => err.log(),
             Self::Body(err) => {
                 tracing::debug!(status = status.as_u16(), error = %err, "rejected a request: body");
             }
