@@ -9,7 +9,6 @@ use hmac::digest::KeyInit;
 use hmac::{Hmac, Mac};
 use sha1::Sha1;
 use sha2::Sha256;
-use subtle::ConstantTimeEq;
 
 /// The HMAC a signature is made with.
 ///
@@ -229,14 +228,37 @@ impl Encoded {
         // Base64 output is ASCII.
         std::str::from_utf8(&self.buf[..self.len]).unwrap_or_default()
     }
+}
 
-    /// Compares with a presented signature in constant time (the length is not secret).
-    pub(crate) fn matches(&self, presented: &str) -> bool {
-        self.len > 0 && bool::from(self.buf[..self.len].ct_eq(presented.as_bytes()))
+/// A presented signature, base64-decoded once per request (SHA-256's 32 bytes fit; anything
+/// that does not decode, or is longer, is kept empty and matches nothing).
+pub(crate) struct Presented {
+    buf: [u8; 48],
+    len: usize,
+}
+
+impl Presented {
+    /// Decodes `signature` strictly (canonical padding and trailing bits), so two texts decode
+    /// alike only when they are the same text.
+    pub(crate) fn decode(signature: &str) -> Self {
+        let mut presented = Self {
+            buf: [0; 48],
+            len: 0,
+        };
+        if let Ok(len) = STANDARD.decode_slice(signature, &mut presented.buf) {
+            presented.len = len;
+        }
+        presented
+    }
+
+    fn bytes(&self) -> &[u8] {
+        &self.buf[..self.len]
     }
 }
 
-fn feed<M: Mac>(mut mac: M, url: &[&str], params: &SortedParams<'_>) -> Encoded {
+/// The HMAC state after `url` (the concatenation of its pieces) and the parameters, fed
+/// incrementally: the signed string is never built.
+fn feed<M: Mac>(mut mac: M, url: &[&str], params: &SortedParams<'_>) -> M {
     for piece in url {
         mac.update(piece.as_bytes());
     }
@@ -244,6 +266,11 @@ fn feed<M: Mac>(mut mac: M, url: &[&str], params: &SortedParams<'_>) -> Encoded 
         mac.update(name.as_bytes());
         mac.update(value.as_bytes());
     }
+    mac
+}
+
+/// The base64 of a finished HMAC.
+fn encode<M: Mac>(mac: M) -> Encoded {
     let digest = mac.finalize().into_bytes();
     let mut encoded = Encoded {
         buf: [0; 44],
@@ -282,16 +309,22 @@ impl KeyedSecret {
         }
     }
 
-    /// The base64 HMAC of `url` and `params`, as [`sign`].
-    pub(crate) fn sign(
+    /// Whether `presented` is the HMAC of `url` and `params`: compared by the `hmac` crate's
+    /// `verify_slice`, in constant time.
+    pub(crate) fn verifies(
         &self,
         algorithm: Algorithm,
         url: &[&str],
         params: &SortedParams<'_>,
-    ) -> Encoded {
+        presented: &Presented,
+    ) -> bool {
         match algorithm {
-            Algorithm::HmacSha1 => feed(self.sha1.clone(), url, params),
-            Algorithm::HmacSha256 => feed(self.sha256.clone(), url, params),
+            Algorithm::HmacSha1 => feed(self.sha1.clone(), url, params)
+                .verify_slice(presented.bytes())
+                .is_ok(),
+            Algorithm::HmacSha256 => feed(self.sha256.clone(), url, params)
+                .verify_slice(presented.bytes())
+                .is_ok(),
         }
     }
 }
@@ -319,8 +352,8 @@ pub(crate) fn sign(
     params: &SortedParams<'_>,
 ) -> Encoded {
     match algorithm {
-        Algorithm::HmacSha1 => feed(new_hmac::<Hmac<Sha1>>(secret), url, params),
-        Algorithm::HmacSha256 => feed(new_hmac::<Hmac<Sha256>>(secret), url, params),
+        Algorithm::HmacSha1 => encode(feed(new_hmac::<Hmac<Sha1>>(secret), url, params)),
+        Algorithm::HmacSha256 => encode(feed(new_hmac::<Hmac<Sha256>>(secret), url, params)),
     }
 }
 
@@ -334,9 +367,27 @@ mod tests {
         let params = SortedParams::new(PARAMS);
         let signature = sign(Algorithm::HmacSha1, TOKEN.as_bytes(), &[URL], &params);
         assert_eq!(signature.as_str(), SIGNATURE);
-        assert!(signature.matches(SIGNATURE));
-        assert!(!signature.matches(&SIGNATURE[..SIGNATURE.len() - 1]));
-        assert!(!signature.matches(""));
+        let keyed = KeyedSecret::new(TOKEN.as_bytes());
+        let verifies = |presented: &str| {
+            keyed.verifies(
+                Algorithm::HmacSha1,
+                &[URL],
+                &params,
+                &Presented::decode(presented),
+            )
+        };
+        assert!(verifies(SIGNATURE));
+        assert!(!verifies(&SIGNATURE[..SIGNATURE.len() - 1]));
+        assert!(!verifies(""));
+        // The same bytes written otherwise (no padding, or other trailing bits) are refused.
+        assert!(!verifies(SIGNATURE.trim_end_matches('=')));
+        const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        let mut other_bits = SIGNATURE.as_bytes().to_vec();
+        let at = other_bits.len() - 2; // the last character before the one `=`
+        let value = ALPHABET.iter().position(|&c| c == other_bits[at]).unwrap();
+        other_bits[at] = ALPHABET[value | 1];
+        assert!(!verifies(std::str::from_utf8(&other_bits).unwrap()));
+        assert!(!verifies(&format!("{SIGNATURE} ")));
     }
 
     #[test]
@@ -429,10 +480,15 @@ mod tests {
         let params = SortedParams::new(PARAMS);
         let keyed = KeyedSecret::new(TOKEN.as_bytes());
         for algorithm in [Algorithm::HmacSha1, Algorithm::HmacSha256] {
-            assert_eq!(
-                keyed.sign(algorithm, &[URL], &params).as_str(),
-                sign(algorithm, TOKEN.as_bytes(), &[URL], &params).as_str()
-            );
+            let raw = sign(algorithm, TOKEN.as_bytes(), &[URL], &params);
+            let presented = Presented::decode(raw.as_str());
+            assert!(keyed.verifies(algorithm, &[URL], &params, &presented));
+            let other = if algorithm == Algorithm::HmacSha1 {
+                Algorithm::HmacSha256
+            } else {
+                Algorithm::HmacSha1
+            };
+            assert!(!keyed.verifies(other, &[URL], &params, &presented));
         }
         assert_eq!(&*keyed.bytes, TOKEN.as_bytes());
     }

@@ -3,7 +3,7 @@
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
-use super::algorithm::{Algorithm, KeyedSecret, SortedParams, UnknownAlgorithm};
+use super::algorithm::{Algorithm, KeyedSecret, Presented, SortedParams, UnknownAlgorithm};
 use super::error::{ConfigError, SignatureError};
 use super::url::{body_sha256, port_variant};
 
@@ -179,12 +179,9 @@ impl Keyring {
             sorted_params
         };
 
+        let presented = Presented::decode(request.signature);
         let matches = |url: &[&str]| {
-            secrets().any(|secret| {
-                secret
-                    .sign(algorithm, url, params)
-                    .matches(request.signature)
-            })
+            secrets().any(|secret| secret.verifies(algorithm, url, params, &presented))
         };
         // The URL as received first: it is the one Twilio signed unless a port was added or
         // dropped on the way.
