@@ -45,7 +45,7 @@ impl<S: Clone + Send + Sync + 'static> Webhooks<S> {
     /// [`BuildError`] for two handlers of one event, an invalid path, or no validator.
     pub fn into_router(self) -> Result<Router<S>, BuildError> {
         let shared = Arc::new(self.build()?);
-        let path = shared.path.clone();
+        let path = shared.settings.path.clone();
         let handler = move |State(state): State<S>, request: Request| {
             let shared = Arc::clone(&shared);
             async move { respond(&shared, &state, request).await }

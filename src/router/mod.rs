@@ -101,16 +101,23 @@ pub enum BuildError {
     InvalidPath(String),
 }
 
-/// Everything the running service shares between requests.
-pub(crate) struct Shared<S> {
-    pub(crate) routes: Vec<Route<S>>,
-    pub(crate) validator: Option<Validator>,
+/// What the builder configures besides handlers and the validator, carried as is into the
+/// running service.
+#[derive(Debug)]
+pub(crate) struct Settings {
     pub(crate) path: String,
     pub(crate) body_limit: usize,
     pub(crate) body_timeout: Duration,
     pub(crate) deadline: Duration,
     pub(crate) deadline_outcome: DeadlineOutcome,
     pub(crate) error_status: StatusCode,
+}
+
+/// Everything the running service shares between requests.
+pub(crate) struct Shared<S> {
+    pub(crate) routes: Vec<Route<S>>,
+    pub(crate) validator: Option<Validator>,
+    pub(crate) settings: Settings,
 }
 
 impl<S> Shared<S> {
@@ -140,12 +147,7 @@ enum SignatureCheck {
 pub struct Webhooks<S = ()> {
     routes: Vec<Route<S>>,
     signature: SignatureCheck,
-    path: String,
-    body_limit: usize,
-    body_timeout: Duration,
-    deadline: Duration,
-    deadline_outcome: DeadlineOutcome,
-    error_status: StatusCode,
+    settings: Settings,
 }
 
 impl<S> std::fmt::Debug for Webhooks<S> {
@@ -153,12 +155,7 @@ impl<S> std::fmt::Debug for Webhooks<S> {
         f.debug_struct("Webhooks")
             .field("handlers", &self.filters())
             .field("signature", &self.signature)
-            .field("path", &self.path)
-            .field("body_limit", &self.body_limit)
-            .field("body_timeout", &self.body_timeout)
-            .field("deadline", &self.deadline)
-            .field("deadline_outcome", &self.deadline_outcome)
-            .field("error_status", &self.error_status)
+            .field("settings", &self.settings)
             .finish()
     }
 }
@@ -188,12 +185,14 @@ impl<S: Clone + Send + Sync + 'static> Webhooks<S> {
         Self {
             routes: Vec::new(),
             signature: SignatureCheck::Unconfigured,
-            path: DEFAULT_PATH.to_owned(),
-            body_limit: DEFAULT_BODY_LIMIT,
-            body_timeout: DEFAULT_BODY_TIMEOUT,
-            deadline: DEFAULT_DEADLINE,
-            deadline_outcome: DeadlineOutcome::Accept,
-            error_status: StatusCode::INTERNAL_SERVER_ERROR,
+            settings: Settings {
+                path: DEFAULT_PATH.to_owned(),
+                body_limit: DEFAULT_BODY_LIMIT,
+                body_timeout: DEFAULT_BODY_TIMEOUT,
+                deadline: DEFAULT_DEADLINE,
+                deadline_outcome: DeadlineOutcome::Accept,
+                error_status: StatusCode::INTERNAL_SERVER_ERROR,
+            },
         }
     }
 
@@ -239,14 +238,14 @@ impl<S: Clone + Send + Sync + 'static> Webhooks<S> {
     /// and [`into_layer`](Self::into_layer). [`into_service`](Self::into_service) answers any path.
     #[must_use]
     pub fn path(mut self, path: impl Into<String>) -> Self {
-        self.path = path.into();
+        self.settings.path = path.into();
         self
     }
 
     /// The largest body accepted, in bytes (default 1 MiB); larger requests get 413.
     #[must_use]
     pub fn body_limit(mut self, bytes: usize) -> Self {
-        self.body_limit = bytes;
+        self.settings.body_limit = bytes;
         self
     }
 
@@ -254,21 +253,21 @@ impl<S: Clone + Send + Sync + 'static> Webhooks<S> {
     /// client trickling bytes cannot hold the request open.
     #[must_use]
     pub fn body_timeout(mut self, timeout: Duration) -> Self {
-        self.body_timeout = timeout;
+        self.settings.body_timeout = timeout;
         self
     }
 
     /// How long a pre-action handler may take (default 4 s; Twilio gives up at 5 s).
     #[must_use]
     pub fn deadline(mut self, deadline: Duration) -> Self {
-        self.deadline = deadline;
+        self.settings.deadline = deadline;
         self
     }
 
     /// What to answer when a pre-action handler misses the deadline (default: accept).
     #[must_use]
     pub fn on_deadline(mut self, outcome: DeadlineOutcome) -> Self {
-        self.deadline_outcome = outcome;
+        self.settings.deadline_outcome = outcome;
         self
     }
 
@@ -276,7 +275,7 @@ impl<S: Clone + Send + Sync + 'static> Webhooks<S> {
     /// Twilio reject a pre-action change). Use 200 to fail open instead.
     #[must_use]
     pub fn handler_error_status(mut self, status: StatusCode) -> Self {
-        self.error_status = status;
+        self.settings.error_status = status;
         self
     }
 
@@ -291,8 +290,8 @@ impl<S: Clone + Send + Sync + 'static> Webhooks<S> {
                 });
             }
         }
-        if !self.path.starts_with('/') {
-            return Err(BuildError::InvalidPath(self.path));
+        if !self.settings.path.starts_with('/') {
+            return Err(BuildError::InvalidPath(self.settings.path));
         }
         let validator = match self.signature {
             SignatureCheck::Unconfigured => return Err(BuildError::NoValidator),
@@ -302,12 +301,7 @@ impl<S: Clone + Send + Sync + 'static> Webhooks<S> {
         Ok(Shared {
             routes: self.routes,
             validator,
-            path: self.path,
-            body_limit: self.body_limit,
-            body_timeout: self.body_timeout,
-            deadline: self.deadline,
-            deadline_outcome: self.deadline_outcome,
-            error_status: self.error_status,
+            settings: self.settings,
         })
     }
 

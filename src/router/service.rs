@@ -65,7 +65,7 @@ impl<S: Clone> Clone for WebhookService<S> {
 impl<S> std::fmt::Debug for WebhookService<S> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("WebhookService")
-            .field("path", &self.shared.path)
+            .field("path", &self.shared.settings.path)
             .field("handlers", &super::event_types(&self.shared.routes))
             .finish_non_exhaustive()
     }
@@ -86,7 +86,7 @@ impl<S: Clone + Send + Sync + 'static> WebhookService<S> {
 
     /// The path this service answers on when mounted as a layer or router.
     pub fn path(&self) -> &str {
-        &self.shared.path
+        &self.shared.settings.path
     }
 
     /// The `EventType`s with a handler.
@@ -155,8 +155,8 @@ where
                     "expected Content-Type: application/x-www-form-urlencoded",
                 );
             }
-            let reading = read_body(body, &parts.headers, shared.body_limit);
-            let raw_body = match tokio::time::timeout(shared.body_timeout, reading).await {
+            let reading = read_body(body, &parts.headers, shared.settings.body_limit);
+            let raw_body = match tokio::time::timeout(shared.settings.body_timeout, reading).await {
                 Ok(Ok(bytes)) => bytes,
                 Ok(Err(err)) => return plain(err.status(), err.to_string()),
                 Err(_) => {
@@ -164,7 +164,7 @@ where
                         StatusCode::REQUEST_TIMEOUT,
                         format!(
                             "the request body did not arrive within {} ms",
-                            shared.body_timeout.as_millis()
+                            shared.settings.body_timeout.as_millis()
                         ),
                     )
                 }
@@ -235,12 +235,12 @@ where
 
 /// The answer to a handler that failed or panicked; the details go to the log only.
 fn failure<S>(shared: &Shared<S>) -> Answer {
-    if shared.error_status.is_success() {
+    if shared.settings.error_status.is_success() {
         // Failing open: answer like an accept, so Twilio goes ahead unchanged.
         Answer::empty_ok("error-accept")
     } else {
         Answer {
-            response: plain(shared.error_status, "handler failed"),
+            response: plain(shared.settings.error_status, "handler failed"),
             outcome: "error",
         }
     }
@@ -284,15 +284,15 @@ where
         if !route.pre_action {
             return prepared.run.await;
         }
-        match tokio::time::timeout(shared.deadline, prepared.run).await {
+        match tokio::time::timeout(shared.settings.deadline, prepared.run).await {
             Ok(outcome) => outcome,
             Err(_) => {
                 tracing::warn!(
                     event_type,
-                    deadline_ms = shared.deadline.as_millis() as u64,
+                    deadline_ms = shared.settings.deadline.as_millis() as u64,
                     "pre-action handler missed its deadline"
                 );
-                Ok(match &shared.deadline_outcome {
+                Ok(match &shared.settings.deadline_outcome {
                     DeadlineOutcome::Accept => Answer::empty_ok("deadline-accept"),
                     DeadlineOutcome::Reject(rejection) => Answer::new(
                         Decision::<Unmodifiable>::Reject(rejection.clone()),
