@@ -98,12 +98,14 @@ fn sms_params() -> Params {
     ])
 }
 
-#[tokio::test]
-async fn a_signed_form_webhook_reaches_the_handler_with_body_and_params() {
+/// Sends the SMS form signed for `/sms`, with `change` applied to the request first, and checks
+/// that the handler saw its parameters and its raw body.
+async fn assert_signed_sms_reaches_the_handler(change: impl FnOnce(&mut Request<String>)) {
     let addr = serve(app(ValidateSignatureLayer::new(validator()))).await;
-    let request = TestRequest::new(format!("http://{addr}/sms"), TOKEN)
+    let mut request = TestRequest::new(format!("http://{addr}/sms"), TOKEN)
         .params(sms_params())
         .build();
+    change(&mut request);
     let raw = request.body().clone();
     let (status, body) = send(addr, request, None).await;
     assert_eq!(status, 200, "{body}");
@@ -114,20 +116,17 @@ async fn a_signed_form_webhook_reaches_the_handler_with_body_and_params() {
 }
 
 #[tokio::test]
+async fn a_signed_form_webhook_reaches_the_handler_with_body_and_params() {
+    assert_signed_sms_reaches_the_handler(|_| {}).await;
+}
+
+#[tokio::test]
 async fn a_signed_form_without_content_type_is_read_as_a_form() {
     // The same rule as the router's: Twilio always sets it, and a request without one is a form.
-    let addr = serve(app(ValidateSignatureLayer::new(validator()))).await;
-    let mut request = TestRequest::new(format!("http://{addr}/sms"), TOKEN)
-        .params(sms_params())
-        .build();
-    request.headers_mut().remove(http::header::CONTENT_TYPE);
-    let raw = request.body().clone();
-    let (status, body) = send(addr, request, None).await;
-    assert_eq!(status, 200, "{body}");
-    assert_eq!(
-        body,
-        format!("Body=hello & welcome;From=+15550001111;raw={raw}")
-    );
+    assert_signed_sms_reaches_the_handler(|request| {
+        request.headers_mut().remove(http::header::CONTENT_TYPE);
+    })
+    .await;
 }
 
 #[tokio::test]
