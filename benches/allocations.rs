@@ -12,9 +12,9 @@ use std::alloc::System;
 use http::Request;
 use stats_alloc::{Region, StatsAlloc, INSTRUMENTED_SYSTEM};
 use tower::ServiceExt;
-use twilio_webhooks::attributes::Attributes;
-use twilio_webhooks::events::OnMessageAdd;
-use twilio_webhooks::media::Media;
+use twilio_webhooks::conversations::Attributes;
+use twilio_webhooks::conversations::Media;
+use twilio_webhooks::conversations::OnMessageAdd;
 use twilio_webhooks::testing::sample_params;
 use twilio_webhooks::{ConversationsEvent, Event, Params};
 

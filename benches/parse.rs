@@ -6,9 +6,9 @@
 #![allow(missing_docs)]
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
-use twilio_webhooks::attributes::Attributes;
-use twilio_webhooks::events::OnMessageAdd;
-use twilio_webhooks::media::Media;
+use twilio_webhooks::conversations::Attributes;
+use twilio_webhooks::conversations::Media;
+use twilio_webhooks::conversations::OnMessageAdd;
 use twilio_webhooks::testing::{sample_params, EVENT_TYPES};
 use twilio_webhooks::{ConversationsEvent, Event, Params};
 

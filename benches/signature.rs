@@ -71,7 +71,7 @@ fn signature_and_parse(c: &mut Criterion) {
         b.iter(|| {
             let params = Params::parse(black_box(body.as_bytes())).unwrap();
             validator.verify(&parts, &params, body.as_bytes()).unwrap();
-            twilio_webhooks::events::OnMessageAdd::from_params(&params).unwrap()
+            twilio_webhooks::conversations::OnMessageAdd::from_params(&params).unwrap()
         })
     });
     group.finish();

@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use axum::routing::get;
 use axum::Router;
-use twilio_webhooks::events::{OnMessageAdd, OnMessageAdded};
+use twilio_webhooks::conversations::{OnMessageAdd, OnMessageAdded};
 use twilio_webhooks::handler::State;
 use twilio_webhooks::router::Webhooks;
 use twilio_webhooks::{post_action, pre_action, Decision, DecisionFor};

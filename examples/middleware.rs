@@ -14,7 +14,7 @@ use std::process::ExitCode;
 use axum::routing::{get, post};
 use axum::{Extension, Router};
 use tower::ServiceBuilder;
-use twilio_webhooks::events::OnMessageAdded;
+use twilio_webhooks::conversations::OnMessageAdded;
 use twilio_webhooks::router::Webhooks;
 use twilio_webhooks::signature::ValidateSignatureLayer;
 use twilio_webhooks::{post_action, Params};

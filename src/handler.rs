@@ -6,7 +6,7 @@
 //!
 //! ```
 //! use twilio_webhooks::handler::{Delivery, State};
-//! use twilio_webhooks::events::{OnMessageAdd, OnMessageAdded};
+//! use twilio_webhooks::conversations::{OnMessageAdd, OnMessageAdded};
 //! use twilio_webhooks::{Decision, DecisionFor};
 //!
 //! #[derive(Clone)]
@@ -36,11 +36,11 @@ use std::fmt::Display;
 use std::future::Future;
 use std::sync::Arc;
 
-use crate::decision::{Decision, Modification};
-use crate::error::ParseError;
-use crate::event::{
+use crate::conversations::ParseError;
+use crate::conversations::{
     ConversationsEvent, Event, PostActionEvent, PostActionWebhook, PreActionWebhook,
 };
+use crate::conversations::{Decision, Modification};
 use crate::params::Params;
 use crate::sid::ConversationSid;
 
@@ -181,7 +181,7 @@ pub trait PreActionHandler<E: PreActionWebhook, S, Args>: Clone + Send + Sync + 
 ///
 /// ```
 /// use twilio_webhooks::handler::PostActionInput;
-/// use twilio_webhooks::events::OnUserAdded;
+/// use twilio_webhooks::conversations::OnUserAdded;
 /// use twilio_webhooks::PostActionEvent;
 ///
 /// assert_eq!(OnUserAdded::EVENT_TYPES, ["onUserAdded"]);

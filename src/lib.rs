@@ -27,7 +27,7 @@
 //! # Serving
 //!
 //! ```no_run
-//! use twilio_webhooks::events::OnMessageAdd;
+//! use twilio_webhooks::conversations::OnMessageAdd;
 //! use twilio_webhooks::router::Webhooks;
 //! use twilio_webhooks::{pre_action, Decision, DecisionFor, Validator};
 //!
@@ -54,7 +54,7 @@
 //!
 //! ```
 //! use twilio_webhooks::{Decision, DecisionFor, Event, PreActionEvent};
-//! use twilio_webhooks::events::OnMessageAdd;
+//! use twilio_webhooks::conversations::OnMessageAdd;
 //!
 //! fn moderate(message: &OnMessageAdd) -> DecisionFor<OnMessageAdd> {
 //!     if message.body.contains("heck") {
@@ -77,35 +77,26 @@
 //! # Ok::<(), twilio_webhooks::ParseError>(())
 //! ```
 #![forbid(unsafe_code)]
-#![cfg_attr(docsrs, feature(doc_auto_cfg))]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
-pub mod attributes;
-pub mod binding;
 pub mod body;
-pub mod decision;
-pub mod error;
-pub mod event;
-pub mod events;
+pub mod conversations;
+mod excerpt;
 pub mod handler;
-pub mod kinds;
-pub mod media;
 pub mod params;
 pub mod router;
 pub mod sid;
 pub mod signature;
 pub mod testing;
-mod value;
 
-pub use decision::{
-    ConversationModification, Decision, DecisionFor, MessageModification, Modification, Rejection,
-    Unmodifiable,
+pub use conversations::{
+    ConversationModification, ConversationsEvent, Decision, DecisionFor, Event,
+    MessageModification, Modification, ParseError, PostActionEvent, PostActionWebhook,
+    PreActionEvent, PreActionWebhook, Rejection, UnknownEvent, Unmodifiable,
 };
-pub use error::{InvalidValue, ParseError};
-pub use event::{
-    ConversationsEvent, Event, PostActionEvent, PostActionWebhook, PreActionEvent,
-    PreActionWebhook, UnknownEvent,
-};
+pub use handler::{Delivery, State};
 pub use params::{FormError, Params};
+pub use router::Webhooks;
 pub use signature::{Keyring, SignatureError, ValidateSignatureLayer, Validator};
 
 /// Checks at compile time that an `async fn` is a pre-action handler, and leaves it unchanged.
@@ -118,7 +109,7 @@ pub use signature::{Keyring, SignatureError, ValidateSignatureLayer, Validator};
 /// it directly in unit tests.
 ///
 /// ```
-/// use twilio_webhooks::events::OnMessageAdd;
+/// use twilio_webhooks::conversations::OnMessageAdd;
 /// use twilio_webhooks::{pre_action, ConversationsEvent, Decision, DecisionFor};
 ///
 /// #[pre_action]
@@ -154,7 +145,7 @@ pub use twilio_webhooks_macros::pre_action;
 /// ```
 /// use std::sync::{Arc, Mutex};
 ///
-/// use twilio_webhooks::events::OnUserAdded;
+/// use twilio_webhooks::conversations::OnUserAdded;
 /// use twilio_webhooks::handler::State;
 /// use twilio_webhooks::{post_action, ConversationsEvent};
 ///

@@ -21,7 +21,7 @@
 use std::fmt;
 use std::ops::Range;
 
-use crate::error::Quoted;
+use crate::excerpt::Quoted;
 
 /// Why a form body could not be decoded, and where.
 ///

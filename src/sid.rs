@@ -22,7 +22,7 @@ pub const SID_LEN: usize = 34;
 
 /// Why a string is not a SID of the expected kind.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("expected {expected} (two letters and 32 hex digits), got {}", crate::error::Quoted(.got))]
+#[error("expected {expected} (two letters and 32 hex digits), got {}", crate::excerpt::Quoted(.got))]
 pub struct SidError {
     /// What was expected, e.g. `a SID starting with CH`.
     pub expected: &'static str,
@@ -154,9 +154,11 @@ macro_rules! sid_text {
             }
         }
 
-        impl crate::value::ParamValue for $name {
-            fn from_param(value: &str) -> Result<Self, crate::error::InvalidValue> {
-                value.parse().map_err(crate::error::InvalidValue::Sid)
+        impl crate::conversations::field::ParamValue for $name {
+            fn from_param(value: &str) -> Result<Self, crate::conversations::InvalidValue> {
+                value
+                    .parse()
+                    .map_err(crate::conversations::InvalidValue::Sid)
             }
         }
     };

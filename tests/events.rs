@@ -5,13 +5,13 @@
 
 use serde_json::json;
 use time::{Date, Month, OffsetDateTime, UtcOffset};
-use twilio_webhooks::attributes::Attributes;
-use twilio_webhooks::binding::MessagingBinding;
-use twilio_webhooks::events::*;
-use twilio_webhooks::kinds::{
+use twilio_webhooks::conversations::Attributes;
+use twilio_webhooks::conversations::Media;
+use twilio_webhooks::conversations::MessagingBinding;
+use twilio_webhooks::conversations::*;
+use twilio_webhooks::conversations::{
     BindingType, ConversationState, DeliveryStatus, Source, StateChangeReason,
 };
-use twilio_webhooks::media::Media;
 use twilio_webhooks::{ConversationsEvent, Event, Params, PostActionEvent, PreActionEvent};
 
 const AC: &str = "AC4290e1ef2fa1c863e25604b7c08f1fd0";

@@ -4,7 +4,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use twilio_webhooks::events::{OnMessageAdd, OnMessageAdded, OnParticipantAdd};
+use twilio_webhooks::conversations::{OnMessageAdd, OnMessageAdded, OnParticipantAdd};
 use twilio_webhooks::handler::{Delivery, State};
 use twilio_webhooks::{
     post_action, pre_action, ConversationsEvent, Decision, DecisionFor, MessageModification, Params,

@@ -1,9 +1,10 @@
 //! Each class of bad input gives its own error variant, and a message that says which event,
 //! which parameter and which value.
 
-use twilio_webhooks::events::{OnMessageAdd, OnMessageAdded};
+use twilio_webhooks::conversations::InvalidValue;
+use twilio_webhooks::conversations::{OnMessageAdd, OnMessageAdded};
 use twilio_webhooks::sid::SidError;
-use twilio_webhooks::{ConversationsEvent, Event, FormError, InvalidValue, ParseError};
+use twilio_webhooks::{ConversationsEvent, Event, FormError, ParseError};
 
 const AC: &str = "AC4290e1ef2fa1c863e25604b7c08f1fd0";
 const CH: &str = "CH120dacd35732b16ec16762211a34db6f";

@@ -24,7 +24,7 @@ use http_body::Frame;
 use http_body_util::BodyExt;
 use tokio::net::TcpListener;
 use tower::ServiceExt;
-use twilio_webhooks::events::{
+use twilio_webhooks::conversations::{
     OnConversationAdd, OnMessageAdd, OnMessageAdded, OnMessageUpdate, OnParticipantAdded,
     OnUserAdded,
 };

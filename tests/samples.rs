@@ -1,6 +1,6 @@
 //! The sample events of `twilio_webhooks::testing` parse into the right variants.
 
-use twilio_webhooks::events::*;
+use twilio_webhooks::conversations::*;
 use twilio_webhooks::testing::{sample_event, sample_params, EVENT_TYPES};
 use twilio_webhooks::{ConversationsEvent, Event, PostActionEvent, PreActionEvent};
 

@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 
 use tower::ServiceExt;
 use tracing_subscriber::fmt::MakeWriter;
-use twilio_webhooks::events::OnMessageAdd;
+use twilio_webhooks::conversations::OnMessageAdd;
 use twilio_webhooks::router::Webhooks;
 use twilio_webhooks::testing::{sample_params, signed_request};
 use twilio_webhooks::{Decision, DecisionFor, MessageModification};

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use twilio_webhooks::events::{
+use twilio_webhooks::conversations::{
     OnConversationAdd, OnConversationUpdate, OnMessageAdd, OnMessageUpdate,
 };
 use twilio_webhooks::handler::State;

@@ -43,8 +43,8 @@ use http::{HeaderName, HeaderValue, Method, Request, StatusCode};
 use http_body::{Body, Frame, SizeHint};
 use libfuzzer_sys::fuzz_target;
 use tower::ServiceExt;
-use twilio_webhooks::decision::Rejection;
-use twilio_webhooks::events::{
+use twilio_webhooks::conversations::Rejection;
+use twilio_webhooks::conversations::{
     OnConversationAdd, OnMessageAdd, OnMessageAdded, OnParticipantAdd, OnUserAdded,
 };
 use twilio_webhooks::router::{WebhookService, Webhooks};

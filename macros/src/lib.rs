@@ -11,7 +11,7 @@
 //! of as an unsatisfied trait bound where the handler is registered.
 //!
 //! ```rust,ignore
-//! use twilio_webhooks::events::{OnMessageAdd, OnMessageAdded};
+//! use twilio_webhooks::conversations::{OnMessageAdd, OnMessageAdded};
 //! use twilio_webhooks::handler::{Delivery, State};
 //! use twilio_webhooks::{post_action, pre_action, Decision, DecisionFor};
 //!
@@ -80,7 +80,7 @@
 //! use tw::pre_action; // [dependencies] tw = { package = "twilio-webhooks", ... }
 //!
 //! #[pre_action(crate = "tw")]
-//! async fn moderate(message: tw::events::OnMessageAdd) -> tw::DecisionFor<tw::events::OnMessageAdd> {
+//! async fn moderate(message: tw::conversations::OnMessageAdd) -> tw::DecisionFor<tw::conversations::OnMessageAdd> {
 //!     tw::Decision::accept()
 //! }
 //! ```
@@ -101,7 +101,7 @@ use events::Kind;
 /// either (`Err` answers 500, so Twilio rejects the change).
 ///
 /// ```rust,ignore
-/// use twilio_webhooks::events::OnMessageAdd;
+/// use twilio_webhooks::conversations::OnMessageAdd;
 /// use twilio_webhooks::{pre_action, Decision, DecisionFor};
 ///
 /// #[pre_action]
@@ -140,7 +140,7 @@ pub fn pre_action(attr: TokenStream, item: TokenStream) -> TokenStream {
 /// returns `()` or `Result<(), E>`: post-action webhooks are only acknowledged.
 ///
 /// ```rust,ignore
-/// use twilio_webhooks::events::OnMessageAdded;
+/// use twilio_webhooks::conversations::OnMessageAdded;
 /// use twilio_webhooks::handler::Delivery;
 /// use twilio_webhooks::post_action;
 ///

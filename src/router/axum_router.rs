@@ -17,7 +17,7 @@ impl<S: Clone + Send + Sync + 'static> Webhooks<S> {
     /// ```
     /// use axum::routing::get;
     /// use axum::Router;
-    /// use twilio_webhooks::events::OnMessageAdded;
+    /// use twilio_webhooks::conversations::OnMessageAdded;
     /// use twilio_webhooks::handler::State;
     /// use twilio_webhooks::router::Webhooks;
     ///

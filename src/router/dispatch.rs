@@ -6,9 +6,9 @@ use http_body_util::Full;
 
 use super::service::WebhookBody;
 
-use crate::decision::{Decision, Modification, Unmodifiable};
-use crate::error::ParseError;
-use crate::event::PreActionWebhook;
+use crate::conversations::ParseError;
+use crate::conversations::PreActionWebhook;
+use crate::conversations::{Decision, Modification, Unmodifiable};
 use crate::handler::{
     Delivery, HandlerError, PostActionHandler, PostActionInput, PreActionHandler,
 };

@@ -16,7 +16,7 @@
 //! router's answer carries the error's whole message, the layer's a short reason.
 //!
 //! ```
-//! use twilio_webhooks::events::{OnMessageAdd, OnParticipantAdded};
+//! use twilio_webhooks::conversations::{OnMessageAdd, OnParticipantAdded};
 //! use twilio_webhooks::router::Webhooks;
 //! use twilio_webhooks::signature::Validator;
 //! use twilio_webhooks::{Decision, DecisionFor};
@@ -43,8 +43,8 @@ use std::time::Duration;
 
 use http::StatusCode;
 
-use crate::decision::Rejection;
-use crate::event::PreActionWebhook;
+use crate::conversations::PreActionWebhook;
+use crate::conversations::Rejection;
 use crate::handler::{PostActionHandler, PostActionInput, PreActionHandler};
 use crate::signature::Validator;
 

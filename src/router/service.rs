@@ -16,8 +16,8 @@ use super::catch_panic::CatchPanic;
 use super::dispatch::Answer;
 use super::{DeadlineOutcome, Shared};
 use crate::body::read_body;
-use crate::decision::{Decision, Unmodifiable};
-use crate::event::event_type;
+use crate::conversations::event_type;
+use crate::conversations::{Decision, Unmodifiable};
 use crate::params::Params;
 
 /// The response body the router answers with.

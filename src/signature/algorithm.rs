@@ -53,7 +53,7 @@ pub(crate) const SUPPORTED: &str = "HMAC_SHA1, HMAC_SHA256";
 
 /// The name is not `HMAC_SHA1` or `HMAC_SHA256` (compared ignoring ASCII case).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unsupported signature algorithm {}; supported: {SUPPORTED}", crate::error::Quoted(.0))]
+#[error("unsupported signature algorithm {}; supported: {SUPPORTED}", crate::excerpt::Quoted(.0))]
 pub struct UnknownAlgorithm(pub String);
 
 impl FromStr for Algorithm {

@@ -2,7 +2,7 @@
 
 use http::StatusCode;
 
-use crate::error::{Excerpt, Quoted};
+use crate::excerpt::{Excerpt, Quoted};
 
 /// The most characters of a URL that an error message shows.
 const SHOWN_URL_CHARS: usize = 200;

@@ -7,8 +7,8 @@
 //! customer auto-creates a support conversation, writes with a photo attached, and an agent,
 //! `alice`, answers from the SDK.
 
-use crate::event::ConversationsEvent;
-use crate::events::*;
+use crate::conversations::ConversationsEvent;
+use crate::conversations::*;
 use crate::params::Params;
 
 /// Parameters as `(name, value)` pairs.
@@ -222,7 +222,7 @@ pub fn sample_params(event_type: &str) -> Option<Params> {
 /// The sample of [`sample_params`] for `E`, parsed: a ready-made event to call a handler with.
 ///
 /// ```
-/// use twilio_webhooks::events::OnMessageAdded;
+/// use twilio_webhooks::conversations::OnMessageAdded;
 /// use twilio_webhooks::testing::sample_event;
 ///
 /// let message: OnMessageAdded = sample_event();

@@ -1,5 +1,5 @@
 // A message event takes a MessageModification, not a ConversationModification.
-use twilio_webhooks::events::OnMessageAdd;
+use twilio_webhooks::conversations::OnMessageAdd;
 use twilio_webhooks::{ConversationModification, Decision, DecisionFor};
 
 fn main() {

@@ -1,5 +1,5 @@
 // Post-action events are only acknowledged: they have no decision type.
-use twilio_webhooks::events::OnMessageAdded;
+use twilio_webhooks::conversations::OnMessageAdded;
 use twilio_webhooks::{Decision, DecisionFor};
 
 fn main() {

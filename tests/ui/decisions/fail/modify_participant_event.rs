@@ -1,5 +1,5 @@
 // A participant event can only be accepted or rejected.
-use twilio_webhooks::events::OnParticipantAdd;
+use twilio_webhooks::conversations::OnParticipantAdd;
 use twilio_webhooks::{Decision, DecisionFor, MessageModification};
 
 fn main() {

@@ -1,5 +1,5 @@
 // Renaming is for conversations only.
-use twilio_webhooks::events::OnMessageUpdate;
+use twilio_webhooks::conversations::OnMessageUpdate;
 use twilio_webhooks::{Decision, DecisionFor};
 
 fn main() {

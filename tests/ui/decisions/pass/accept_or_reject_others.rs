@@ -1,5 +1,5 @@
 use http::StatusCode;
-use twilio_webhooks::events::{
+use twilio_webhooks::conversations::{
     OnConversationRemove, OnMessageRemove, OnParticipantAdd, OnParticipantRemove,
     OnParticipantUpdate, OnUserUpdate,
 };

@@ -1,4 +1,4 @@
-use twilio_webhooks::events::{OnConversationAdd, OnConversationUpdate};
+use twilio_webhooks::conversations::{OnConversationAdd, OnConversationUpdate};
 use twilio_webhooks::{ConversationModification, Decision, DecisionFor};
 
 fn main() {

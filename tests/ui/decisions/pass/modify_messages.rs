@@ -1,4 +1,4 @@
-use twilio_webhooks::events::{OnMessageAdd, OnMessageUpdate};
+use twilio_webhooks::conversations::{OnMessageAdd, OnMessageUpdate};
 use twilio_webhooks::{Decision, DecisionFor, MessageModification};
 
 fn main() {

@@ -1,4 +1,4 @@
-use twilio_webhooks::events::{OnMessageAdd, OnMessageAdded, OnUserAdded};
+use twilio_webhooks::conversations::{OnMessageAdd, OnMessageAdded, OnUserAdded};
 use twilio_webhooks::{post_action, Decision, DecisionFor};
 
 #[post_action]

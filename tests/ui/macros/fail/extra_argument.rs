@@ -1,4 +1,4 @@
-use twilio_webhooks::events::{OnMessageAdd, OnMessageAdded};
+use twilio_webhooks::conversations::{OnMessageAdd, OnMessageAdded};
 use twilio_webhooks::handler::{Delivery, State};
 use twilio_webhooks::{post_action, pre_action, Decision, DecisionFor};
 

@@ -1,4 +1,4 @@
-use twilio_webhooks::events::OnConversationUpdate;
+use twilio_webhooks::conversations::OnConversationUpdate;
 use twilio_webhooks::{pre_action, Decision, MessageModification};
 
 #[pre_action]

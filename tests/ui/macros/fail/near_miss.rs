@@ -1,4 +1,4 @@
-use twilio_webhooks::events::*;
+use twilio_webhooks::conversations::*;
 use twilio_webhooks::{pre_action, DecisionFor};
 
 // Twilio's spelling of the EventType, not the struct's.

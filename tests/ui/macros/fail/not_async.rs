@@ -1,4 +1,4 @@
-use twilio_webhooks::events::OnMessageAdd;
+use twilio_webhooks::conversations::OnMessageAdd;
 use twilio_webhooks::{pre_action, Decision, DecisionFor};
 
 #[pre_action]

@@ -1,7 +1,7 @@
 // Mistakes the macro cannot see in the syntax are still caught where the handler is defined.
 use std::rc::Rc;
 
-use twilio_webhooks::events::{OnMessageAdd, OnMessageAdded};
+use twilio_webhooks::conversations::{OnMessageAdd, OnMessageAdded};
 use twilio_webhooks::handler::State;
 use twilio_webhooks::{post_action, pre_action, ConversationModification, Decision};
 

@@ -1,4 +1,4 @@
-use twilio_webhooks::events::{OnMessageAdd, OnParticipantAdd};
+use twilio_webhooks::conversations::{OnMessageAdd, OnParticipantAdd};
 use twilio_webhooks::pre_action;
 
 #[pre_action]

@@ -1,4 +1,4 @@
-use twilio_webhooks::events::OnMessageAdded;
+use twilio_webhooks::conversations::OnMessageAdded;
 use twilio_webhooks::handler::State;
 use twilio_webhooks::post_action;
 

@@ -6,14 +6,14 @@ extern crate twilio_webhooks as tw;
 mod inner {
     #[tw::pre_action(crate = "tw")]
     pub async fn moderate(
-        message: tw::events::OnMessageAdd,
-    ) -> tw::DecisionFor<tw::events::OnMessageAdd> {
+        message: tw::conversations::OnMessageAdd,
+    ) -> tw::DecisionFor<tw::conversations::OnMessageAdd> {
         let _ = message;
         tw::Decision::accept()
     }
 
     #[tw::post_action(crate = "::tw")]
-    pub async fn archive(message: tw::events::OnMessageAdded) {
+    pub async fn archive(message: tw::conversations::OnMessageAdded) {
         let _ = message;
     }
 }

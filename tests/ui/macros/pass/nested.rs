@@ -3,7 +3,7 @@
 
 mod hooks {
     pub mod messages {
-        use twilio_webhooks::events::OnMessageAdd;
+        use twilio_webhooks::conversations::OnMessageAdd;
         use twilio_webhooks::{pre_action, Decision, DecisionFor};
 
         #[pre_action]
@@ -13,7 +13,7 @@ mod hooks {
         }
     }
 
-    use twilio_webhooks::events::OnMessageAdded;
+    use twilio_webhooks::conversations::OnMessageAdded;
 
     #[twilio_webhooks::post_action]
     pub(crate) async fn private(message: OnMessageAdded) {
@@ -22,7 +22,7 @@ mod hooks {
 }
 
 fn main() {
-    use twilio_webhooks::events::OnUserUpdated;
+    use twilio_webhooks::conversations::OnUserUpdated;
     use twilio_webhooks::handler::State;
 
     #[derive(Clone)]

@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use twilio_webhooks::events::{OnConversationStateUpdated, OnDeliveryUpdated};
+use twilio_webhooks::conversations::{OnConversationStateUpdated, OnDeliveryUpdated};
 use twilio_webhooks::post_action;
 
 #[post_action]

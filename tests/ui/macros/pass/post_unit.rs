@@ -1,7 +1,7 @@
 // Post-action handlers returning `()`, for one event or for all of them.
 #![deny(warnings)]
 
-use twilio_webhooks::events::{OnMessageAdded, OnUserAdded};
+use twilio_webhooks::conversations::{OnMessageAdded, OnUserAdded};
 use twilio_webhooks::handler::{Delivery, State};
 use twilio_webhooks::{post_action, PostActionEvent};
 

@@ -1,7 +1,7 @@
 // A pre-action handler returning the decision typed for its event.
 #![deny(warnings)]
 
-use twilio_webhooks::events::{OnConversationUpdate, OnMessageAdd};
+use twilio_webhooks::conversations::{OnConversationUpdate, OnMessageAdd};
 use twilio_webhooks::{pre_action, Decision, DecisionFor};
 
 #[pre_action]

@@ -1,7 +1,7 @@
 // A pre-action handler taking the delivery's metadata, alone or with the state, in either order.
 #![deny(warnings)]
 
-use twilio_webhooks::events::{OnMessageAdd, OnParticipantRemove};
+use twilio_webhooks::conversations::{OnMessageAdd, OnParticipantRemove};
 use twilio_webhooks::handler::{Delivery, State};
 use twilio_webhooks::{pre_action, Decision, DecisionFor};
 

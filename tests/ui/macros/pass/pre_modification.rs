@@ -1,7 +1,7 @@
 // `Decision<M>` with the event's modification type, written with any path.
 #![deny(warnings)]
 
-use twilio_webhooks::events::{OnConversationAdd, OnMessageUpdate};
+use twilio_webhooks::conversations::{OnConversationAdd, OnMessageUpdate};
 use twilio_webhooks::{pre_action, ConversationModification, Decision, MessageModification};
 
 #[pre_action]
@@ -18,7 +18,7 @@ async fn name(conversation: OnConversationAdd) -> Decision<ConversationModificat
 
 #[pre_action]
 async fn qualified(
-    message: twilio_webhooks::events::OnMessageAdd,
+    message: twilio_webhooks::conversations::OnMessageAdd,
 ) -> twilio_webhooks::Decision<twilio_webhooks::MessageModification> {
     let _ = message;
     twilio_webhooks::Decision::accept()

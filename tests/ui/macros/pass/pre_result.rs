@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use twilio_webhooks::events::{OnMessageAdd, OnMessageUpdate, OnUserUpdate};
+use twilio_webhooks::conversations::{OnMessageAdd, OnMessageUpdate, OnUserUpdate};
 use twilio_webhooks::{pre_action, Decision, DecisionFor, MessageModification};
 
 #[derive(Debug)]

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use twilio_webhooks::events::OnMessageAdd;
+use twilio_webhooks::conversations::OnMessageAdd;
 use twilio_webhooks::handler::State;
 use twilio_webhooks::{pre_action, Decision, DecisionFor};
 

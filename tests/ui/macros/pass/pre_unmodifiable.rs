@@ -1,7 +1,7 @@
 // Events that can only be accepted or rejected: `DecisionFor<E>`, `Decision`, `Decision<Unmodifiable>`.
 #![deny(warnings)]
 
-use twilio_webhooks::events::{OnConversationRemove, OnMessageRemove, OnParticipantAdd};
+use twilio_webhooks::conversations::{OnConversationRemove, OnMessageRemove, OnParticipantAdd};
 use twilio_webhooks::{pre_action, Decision, DecisionFor, Unmodifiable};
 
 #[pre_action]

@@ -1,23 +1,52 @@
-//! The enums over all events, and the entry point that turns a webhook body into one.
+//! Conversations webhooks: the 23 events Twilio POSTs before (pre-action) and after
+//! (post-action) messages, conversations, participants and users change, their field types, the
+//! decisions that answer them, and why a body could not be parsed.
 //!
-//! Parsing happens in two stages: read `EventType`, then build that event's struct. An `EventType`
-//! this library does not know becomes [`Event::Unknown`] with every raw parameter, never an error.
+//! - One struct per event, named after Twilio's `EventType` ([`OnMessageAdd`],
+//!   [`OnMessageAdded`], …), with typed SIDs, integers, timestamps, [`Attributes`], [`Media`] and
+//!   [`MessagingBinding`]s; unknown parameters are kept in `extra`.
+//! - [`Event`], [`PreActionEvent`], [`PostActionEvent`]: the enums over all of them. Parsing
+//!   happens in two stages: read `EventType`, then build that event's struct. An `EventType` this
+//!   library does not know becomes [`Event::Unknown`] with every raw parameter, never an error.
+//! - [`Decision`]: accept, modify or reject a pre-action event; what may be modified is checked at
+//!   compile time.
+//! - [`ParseError`]: what was wrong, in which event and parameter.
+//!
+//! The list of events is the table at the end of this module (`event_table!`): adding an event
+//! means defining its struct in `events/` and adding one row there.
 //!
 //! ```
-//! use twilio_webhooks::{Event, PostActionEvent};
+//! use twilio_webhooks::conversations::{Event, PostActionEvent};
 //!
 //! let event = Event::from_form(b"EventType=onSomethingNew&AccountSid=AC1&Foo=bar")?;
 //! let Event::Unknown(unknown) = &event else { unreachable!() };
 //! assert_eq!(unknown.event_type, "onSomethingNew");
 //! assert_eq!(unknown.params.get("Foo"), Some("bar"));
-//! # Ok::<(), twilio_webhooks::ParseError>(())
+//! # Ok::<(), twilio_webhooks::conversations::ParseError>(())
 //! ```
+
+mod attributes;
+mod binding;
+mod decision;
+mod enums;
+mod error;
+pub(crate) mod events;
+pub(crate) mod field;
+mod media;
+
+pub use attributes::Attributes;
+pub use binding::MessagingBinding;
+pub use decision::{
+    ConversationModification, Decision, DecisionFor, MessageModification, Modification,
+    NotAnErrorStatus, Rejection, Unmodifiable,
+};
+pub use enums::{BindingType, ConversationState, DeliveryStatus, Source, StateChangeReason};
+pub use error::{InvalidValue, ParseError};
+pub use events::*;
+pub use media::Media;
 
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
-use crate::decision::Modification;
-use crate::error::ParseError;
-use crate::events::*;
 use crate::params::Params;
 use crate::sid::{AccountSid, ConversationSid};
 
@@ -25,7 +54,7 @@ use crate::sid::{AccountSid, ConversationSid};
 /// has.
 ///
 /// ```
-/// use twilio_webhooks::events::OnUserAdded;
+/// use twilio_webhooks::conversations::OnUserAdded;
 /// use twilio_webhooks::ConversationsEvent;
 ///
 /// assert_eq!(OnUserAdded::EVENT_TYPE, "onUserAdded");
@@ -112,7 +141,7 @@ impl Serialize for UnknownEvent {
     }
 }
 
-macro_rules! event_enums {
+macro_rules! event_table {
     (
         pre: [$( $pre:ident => $pre_modification:ty ),* $(,)?],
         post: [$( $post:ident ),* $(,)?] $(,)?
@@ -310,18 +339,18 @@ impl Serialize for Event {
     }
 }
 
-event_enums! {
+event_table! {
     pre: [
-        OnConversationAdd => crate::decision::ConversationModification,
-        OnConversationRemove => crate::decision::Unmodifiable,
-        OnConversationUpdate => crate::decision::ConversationModification,
-        OnMessageAdd => crate::decision::MessageModification,
-        OnMessageRemove => crate::decision::Unmodifiable,
-        OnMessageUpdate => crate::decision::MessageModification,
-        OnParticipantAdd => crate::decision::Unmodifiable,
-        OnParticipantRemove => crate::decision::Unmodifiable,
-        OnParticipantUpdate => crate::decision::Unmodifiable,
-        OnUserUpdate => crate::decision::Unmodifiable,
+        OnConversationAdd => crate::conversations::ConversationModification,
+        OnConversationRemove => crate::conversations::Unmodifiable,
+        OnConversationUpdate => crate::conversations::ConversationModification,
+        OnMessageAdd => crate::conversations::MessageModification,
+        OnMessageRemove => crate::conversations::Unmodifiable,
+        OnMessageUpdate => crate::conversations::MessageModification,
+        OnParticipantAdd => crate::conversations::Unmodifiable,
+        OnParticipantRemove => crate::conversations::Unmodifiable,
+        OnParticipantUpdate => crate::conversations::Unmodifiable,
+        OnUserUpdate => crate::conversations::Unmodifiable,
     ],
     post: [
         OnConversationAdded,

@@ -2,7 +2,7 @@
 
 use time::OffsetDateTime;
 
-use crate::kinds::DeliveryStatus;
+use crate::conversations::DeliveryStatus;
 use crate::sid::{
     ChannelMessageSid, ChatServiceSid, ConversationSid, DeliveryReceiptSid, MessageSid,
     ParticipantSid,

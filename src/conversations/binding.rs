@@ -3,7 +3,7 @@
 
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
-use crate::kinds::BindingType;
+use crate::conversations::BindingType;
 
 /// The `MessagingBinding.*` parameters of conversation and participant events.
 ///

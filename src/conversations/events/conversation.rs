@@ -2,8 +2,8 @@
 
 use time::OffsetDateTime;
 
-use crate::attributes::Attributes;
-use crate::kinds::{ConversationState, StateChangeReason};
+use crate::conversations::Attributes;
+use crate::conversations::{ConversationState, StateChangeReason};
 use crate::sid::{ChatServiceSid, ConversationSid, MessagingServiceSid};
 
 use super::define_events;
@@ -28,7 +28,7 @@ define_events! {
         /// `MessageBody`: the first message's text when a message creates the conversation.
         message_body: Option<String> = "MessageBody",
         /// `Media`: media of that first message.
-        media: Option<Vec<crate::media::Media>> = "Media",
+        media: Option<Vec<crate::conversations::Media>> = "Media",
         /// `State`.
         state: Option<ConversationState> = "State",
         @binding

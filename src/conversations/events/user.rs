@@ -2,7 +2,7 @@
 
 use time::OffsetDateTime;
 
-use crate::attributes::Attributes;
+use crate::conversations::Attributes;
 use crate::sid::{ChatServiceSid, RoleSid, UserSid};
 
 use super::define_events;

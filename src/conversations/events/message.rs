@@ -2,8 +2,8 @@
 
 use time::OffsetDateTime;
 
-use crate::attributes::Attributes;
-use crate::media::Media;
+use crate::conversations::Attributes;
+use crate::conversations::Media;
 use crate::sid::{ConversationSid, MessageSid, MessagingServiceSid, ParticipantSid};
 
 use super::define_events;

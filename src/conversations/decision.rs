@@ -14,7 +14,7 @@
 //!
 //! ```
 //! use twilio_webhooks::{Decision, DecisionFor, MessageModification};
-//! use twilio_webhooks::events::{OnMessageAdd, OnParticipantAdd};
+//! use twilio_webhooks::conversations::{OnMessageAdd, OnParticipantAdd};
 //!
 //! let masked: DecisionFor<OnMessageAdd> = Decision::modify(MessageModification::new().body("****"));
 //! assert_eq!(masked.status(), 200);
@@ -29,8 +29,8 @@ use std::borrow::Cow;
 use http::StatusCode;
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
-use crate::attributes::Attributes;
-use crate::event::PreActionWebhook;
+use crate::conversations::Attributes;
+use crate::conversations::PreActionWebhook;
 
 /// What a pre-action answer may change for one kind of event.
 ///
@@ -308,7 +308,7 @@ pub enum Decision<M = Unmodifiable> {
 ///
 /// ```
 /// use twilio_webhooks::{Decision, DecisionFor, MessageModification};
-/// use twilio_webhooks::events::OnMessageUpdate;
+/// use twilio_webhooks::conversations::OnMessageUpdate;
 ///
 /// fn moderate(event: &OnMessageUpdate) -> DecisionFor<OnMessageUpdate> {
 ///     if event.body.contains("spam") {

@@ -5,7 +5,7 @@
 //! later in `Other`, so a new value never fails a webhook.
 //!
 //! ```
-//! use twilio_webhooks::kinds::{DeliveryStatus, Source};
+//! use twilio_webhooks::conversations::{DeliveryStatus, Source};
 //!
 //! assert_eq!("SDK".parse::<Source>().unwrap(), Source::Sdk);
 //! assert_eq!("seen".parse::<DeliveryStatus>().unwrap(), DeliveryStatus::Other("seen".into()));
@@ -61,8 +61,8 @@ macro_rules! twilio_enums {
             }
         }
 
-        impl crate::value::ParamValue for $name {
-            fn from_param(value: &str) -> Result<Self, crate::error::InvalidValue> {
+        impl crate::conversations::field::ParamValue for $name {
+            fn from_param(value: &str) -> Result<Self, crate::conversations::InvalidValue> {
                 let Ok(parsed) = value.parse();
                 Ok(parsed)
             }

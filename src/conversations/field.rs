@@ -5,7 +5,7 @@ use serde::ser::{Serialize, Serializer};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
-use crate::error::{InvalidValue, ParseError};
+use crate::conversations::{InvalidValue, ParseError};
 
 /// A type a parameter's decoded text converts into.
 pub(crate) trait ParamValue: Sized + Serialize {

@@ -5,9 +5,9 @@ use std::fmt;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
-use crate::error::InvalidValue;
+use crate::conversations::field::ParamValue;
+use crate::conversations::InvalidValue;
 use crate::sid::MediaSid;
-use crate::value::ParamValue;
 
 /// One media item attached to a message.
 ///
@@ -16,7 +16,7 @@ use crate::value::ParamValue;
 /// spelling. Keys this library does not know are kept in `extra`.
 ///
 /// ```
-/// use twilio_webhooks::media::Media;
+/// use twilio_webhooks::conversations::Media;
 ///
 /// let items: Vec<Media> = serde_json::from_str(
 ///     r#"[{"Sid":"ME0123456789abcdef0123456789abcdef","ContentType":"image/png","Filename":"a.png","Size":42}]"#,

@@ -2,7 +2,7 @@
 
 use time::OffsetDateTime;
 
-use crate::attributes::Attributes;
+use crate::conversations::Attributes;
 use crate::sid::{ConversationSid, ParticipantSid, RoleSid};
 
 use super::define_events;

@@ -3,8 +3,8 @@
 
 use serde::ser::{Serialize, Serializer};
 
-use crate::error::InvalidValue;
-use crate::value::ParamValue;
+use crate::conversations::field::ParamValue;
+use crate::conversations::InvalidValue;
 
 /// The `Attributes` of a conversation, message, participant or user.
 ///
@@ -12,7 +12,7 @@ use crate::value::ParamValue;
 /// JSON, so nothing is lost. In an event's JSON form they appear as the parsed value (or the text).
 ///
 /// ```
-/// use twilio_webhooks::attributes::Attributes;
+/// use twilio_webhooks::conversations::Attributes;
 ///
 /// let attributes = Attributes::from_text(r#"{"priority": "high"}"#);
 /// assert_eq!(attributes.json().and_then(|a| a["priority"].as_str()), Some("high"));

@@ -7,7 +7,7 @@
 //! any parameter this library does not know in `extra`.
 //!
 //! ```
-//! use twilio_webhooks::events::OnMessageAdded;
+//! use twilio_webhooks::conversations::OnMessageAdded;
 //! use twilio_webhooks::ConversationsEvent;
 //!
 //! let body = "EventType=onMessageAdded&AccountSid=AC0123456789abcdef0123456789abcdef&Source=SDK\
@@ -25,10 +25,10 @@
 
 use serde::ser::SerializeMap;
 
-use crate::error::ParseError;
-use crate::kinds::Source;
+use crate::conversations::field::{AsJson, Field};
+use crate::conversations::ParseError;
+use crate::conversations::Source;
 use crate::sid::AccountSid;
-use crate::value::{AsJson, Field};
 
 mod conversation;
 mod delivery;
@@ -137,27 +137,27 @@ macro_rules! define_events {
             /// The account the resource belongs to (`AccountSid`).
             pub account_sid: $crate::sid::AccountSid,
             /// What caused the event: an SDK client or the REST API (`Source`).
-            pub source: $crate::kinds::Source,
+            pub source: $crate::conversations::Source,
             /// The identity of the SDK user who acted (`ClientIdentity`); SDK events only.
             pub client_identity: Option<String>,
             /// How many times Twilio has already tried to deliver this webhook (`RetryCount`);
             /// absent on a first delivery.
             pub retry_count: Option<u32>,
             $( $(#[$fmeta])* pub $field: $ty, )*
-            $( $(#[$bmeta])* pub $binding: Option<$crate::binding::MessagingBinding>, )?
+            $( $(#[$bmeta])* pub $binding: Option<$crate::conversations::MessagingBinding>, )?
             /// Parameters this version of the library does not know, and repeats of known ones,
             /// as sent.
             pub extra: $crate::params::Params,
         }
 
-        impl $crate::event::ConversationsEvent for $name {
+        impl $crate::conversations::ConversationsEvent for $name {
             const EVENT_TYPE: &'static str = $event_type;
 
             /// Parses in one pass over the parameters, `EventType` checked on the way.
-            fn from_params(params: &$crate::params::Params) -> Result<Self, $crate::error::ParseError> {
-                let mut common = $crate::events::CommonSlots::default();
+            fn from_params(params: &$crate::params::Params) -> Result<Self, $crate::conversations::ParseError> {
+                let mut common = $crate::conversations::events::CommonSlots::default();
                 $( let mut $field: Option<&str> = None; )*
-                $( let mut $binding: Option<$crate::binding::MessagingBinding> = None; )?
+                $( let mut $binding: Option<$crate::conversations::MessagingBinding> = None; )?
                 let mut extra = $crate::params::Params::default();
                 for (name, value) in params.iter() {
                     match name {
@@ -170,7 +170,7 @@ macro_rules! define_events {
                     if common.accept(name, value) {
                         continue;
                     }
-                    $( if $crate::binding::MessagingBinding::accept(&mut $binding, name, value) {
+                    $( if $crate::conversations::MessagingBinding::accept(&mut $binding, name, value) {
                         continue;
                     } )?
                     extra.push(name, value);
@@ -181,7 +181,7 @@ macro_rules! define_events {
                     source: common.source,
                     client_identity: common.client_identity,
                     retry_count: common.retry_count,
-                    $( $field: $crate::value::Field::from_slot($field, $event_type, $param)?, )*
+                    $( $field: $crate::conversations::field::Field::from_slot($field, $event_type, $param)?, )*
                     $( $binding, )?
                     extra,
                 })
@@ -211,7 +211,7 @@ macro_rules! define_events {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 use serde::ser::SerializeMap;
                 let mut map = serializer.serialize_map(None)?;
-                $crate::events::serialize_common(
+                $crate::conversations::events::serialize_common(
                     &mut map,
                     $event_type,
                     &self.account_sid,
@@ -219,7 +219,7 @@ macro_rules! define_events {
                     &self.client_identity,
                     &self.retry_count,
                 )?;
-                $( map.serialize_entry(stringify!($field), &$crate::value::AsJson(&self.$field))?; )*
+                $( map.serialize_entry(stringify!($field), &$crate::conversations::field::AsJson(&self.$field))?; )*
                 $( map.serialize_entry(stringify!($binding), &self.$binding)?; )?
                 if !self.extra.is_empty() {
                     map.serialize_entry("extra", &self.extra)?;
