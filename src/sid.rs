@@ -228,6 +228,14 @@ sids! {
     AddressConfigurationSid = "IG",
     /// A Conversations binding (push registration).
     BindingSid = "BS",
+    /// A step of a Studio flow execution (`step_sid`).
+    StepSid = "FT",
+    /// A Content API template (`ContentSid`).
+    ContentSid = "HX",
+    /// An API key (`SK…`), for the Studio client's credentials.
+    ApiKeySid = "SK",
+    /// A Conversations configuration address's integration (a Flex Flow, `FO…`).
+    FlexFlowSid = "FO",
 }
 
 /// The SID of the message on the underlying channel (`ChannelMessageSid`): `SM…` for SMS, `MM…`
