@@ -79,7 +79,6 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-pub mod body;
 pub mod conversations;
 mod excerpt;
 pub mod handler;

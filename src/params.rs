@@ -161,6 +161,12 @@ pub struct Params {
 }
 
 impl Params {
+    /// No parameters, for the places that need a reference to an empty list.
+    pub(crate) const EMPTY: Params = Params {
+        text: String::new(),
+        entries: Vec::new(),
+    };
+
     /// Decodes an `application/x-www-form-urlencoded` body.
     ///
     /// `+` becomes a space and `%XX` the byte `XX`; pairs are separated by `&`, and a pair without
@@ -594,6 +600,25 @@ fn decode_part<'s>(
         name: name.map(str::to_owned),
         raw: String::from_utf8_lossy(raw).into_owned(),
     })
+}
+
+/// Whether a request's body is read as form parameters: it says it is
+/// `application/x-www-form-urlencoded`, or says nothing (Twilio always sets `Content-Type`; a
+/// request without one is taken as the form webhooks are). One rule for every entry point and
+/// for the signature check's unsigned-body rule.
+pub(crate) fn is_form(headers: &http::HeaderMap) -> bool {
+    let Some(content_type) = headers.get(http::header::CONTENT_TYPE) else {
+        return true;
+    };
+    content_type
+        .to_str()
+        .ok()
+        .and_then(|value| value.split(';').next())
+        .is_some_and(|media| {
+            media
+                .trim()
+                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+        })
 }
 
 #[cfg(test)]

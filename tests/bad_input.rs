@@ -161,9 +161,9 @@ async fn rows(addr: SocketAddr, rows: Vec<(&str, Vec<u8>, u16, &str)>) {
     }
 }
 
-const MISSING_SIGNATURE: &str = "missing X-Twilio-Signature header: the request is not signed";
+const MISSING_SIGNATURE: &str = "missing X-Twilio-Signature";
 const MISSING_EVENT_TYPE: &str = "missing parameter EventType: not a Twilio Conversations webhook";
-const MALFORMED_SIGNATURE: &str = "malformed X-Twilio-Signature header: expected one base64 value";
+const MALFORMED_SIGNATURE: &str = "malformed X-Twilio-Signature";
 
 /// The 400 message for a body the form decoder refuses.
 fn form_error(body: &[u8]) -> String {
@@ -178,7 +178,7 @@ async fn signature_header_rows() {
     let twice = [signature, signature];
     let with_signature =
         |values: &[&[u8]]| wire(&with_header(valid.clone(), "x-twilio-signature", values));
-    let mismatch = mismatch(url(addr, PATH));
+    let mismatch = mismatch();
     let forged = TestRequest::new(url(addr, PATH), "not the token")
         .params(message_params("heck"))
         .build();
@@ -521,7 +521,7 @@ async fn event_type_and_empty_body_rows() {
     assert!(empty_signed.body().is_empty());
     let unsigned = with_header(empty_signed.clone(), "x-twilio-signature", &[]);
     let forged = with_header(empty_signed.clone(), "x-twilio-signature", &[b"bm9wZQ=="]);
-    let mismatch = mismatch(url(addr, PATH));
+    let mismatch = mismatch();
 
     let unknown = sample_replacing("onMessageAdd", &[("EventType", "onSomethingNew")]);
     #[rustfmt::skip]
@@ -552,7 +552,7 @@ async fn non_ascii_path_and_query_rows() {
     let mut resent = request.clone();
     let at = find(&resent, b"%C3%A9").unwrap();
     resent.splice(at..at + 6, b"%c3%a9".iter().copied());
-    let resent_mismatch = mismatch(url(addr, &target.replace("%C3%A9", "%c3%a9")));
+    let resent_mismatch = mismatch();
 
     // Raw UTF-8 in the query (http accepts it): signed over the URL as sent, byte for byte.
     let raw = heck_to(&format!("{PATH}?café=€ 😀").replace(' ', ""));

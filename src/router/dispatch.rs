@@ -1,10 +1,17 @@
-//! Registered handlers with their event type erased, so the router can keep them in one table.
+//! Dispatch: the handler registered for an event, found in one table of type-erased routes,
+//! run within the deadline with errors and panics caught, and its answer.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
+use http::StatusCode;
 use http_body_util::Full;
+use tracing::field;
 
+use super::catch_panic::CatchPanic;
+use super::pipeline::plain;
 use super::service::WebhookBody;
+use super::{DeadlineOutcome, Shared};
 
 use crate::conversations::ParseError;
 use crate::conversations::PreActionWebhook;
@@ -14,6 +21,9 @@ use crate::handler::{
 };
 use crate::params::Params;
 use crate::sid::ConversationSid;
+
+/// The header Twilio sets to the same value on every retry of one delivery.
+const IDEMPOTENCY_TOKEN: &str = "i-twilio-idempotency-token";
 
 /// A handler's future, boxed once, as the router stores it.
 type BoxFuture<T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'static>>;
@@ -25,14 +35,32 @@ pub(crate) struct Answer {
     /// `accept`, `modify`, `reject`, `ack`, `none`, `invalid`, `deadline-accept`,
     /// `deadline-reject`, `error` or `error-accept`.
     pub(crate) outcome: &'static str,
+    /// A rejection's reason, for the trace.
+    pub(crate) reason: Option<Cow<'static, str>>,
 }
 
 impl Answer {
     /// The HTTP answer of `decision` (see [`Decision::into_response`]).
     pub(crate) fn new<M: Modification>(decision: Decision<M>, outcome: &'static str) -> Self {
+        let reason = match &decision {
+            Decision::Reject(rejection) => rejection
+                .reason_text()
+                .map(|text| Cow::Owned(text.to_owned())),
+            _ => None,
+        };
         Self {
             response: decision.into_response().map(Full::new),
             outcome,
+            reason,
+        }
+    }
+
+    /// A plain-text answer that is not a handler's decision.
+    fn plain(status: StatusCode, text: &'static str, outcome: &'static str) -> Self {
+        Self {
+            response: plain(status, text.to_owned()),
+            outcome,
+            reason: Some(Cow::Borrowed(text)),
         }
     }
 
@@ -150,5 +178,86 @@ impl<S: Send + Sync + 'static> Route<S> {
         state: &S,
     ) -> Result<Prepared, ParseError> {
         (self.handler)(params, idempotency_token, state)
+    }
+}
+
+/// The answer to a handler that failed or panicked; the details go to the log only.
+fn failure<S>(shared: &Shared<S>) -> Answer {
+    if shared.settings.error_status.is_success() {
+        // Failing open: answer like an accept, so Twilio goes ahead unchanged.
+        Answer::empty_ok("error-accept")
+    } else {
+        Answer::plain(shared.settings.error_status, "handler failed", "error")
+    }
+}
+
+/// Parses the event and runs its handler (a pre-action one within the deadline); a panic in
+/// either is caught here, once.
+pub(crate) async fn dispatch<S>(
+    shared: &Shared<S>,
+    state: &S,
+    parts: &http::request::Parts,
+    params: Params,
+    route: Option<&Route<S>>,
+) -> Answer
+where
+    S: Send + Sync + 'static,
+{
+    let Some(route) = route else {
+        // No handler: accept (pre-action) or acknowledge (post-action and unknown events).
+        return Answer::empty_ok("none");
+    };
+    let event_type = route.event_type;
+    let idempotency_token = parts
+        .headers
+        .get(IDEMPOTENCY_TOKEN)
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_owned);
+    let handled = CatchPanic::new(async move {
+        let prepared = match route.prepare(params, idempotency_token, state) {
+            Ok(prepared) => prepared,
+            Err(err) => {
+                tracing::warn!(event_type, error = %err, "refused a webhook: it does not parse");
+                return Ok(Answer {
+                    response: plain(StatusCode::BAD_REQUEST, err.to_string()),
+                    outcome: "invalid",
+                    reason: None,
+                });
+            }
+        };
+        if let Some(sid) = prepared.conversation_sid {
+            tracing::Span::current().record("conversation_sid", field::display(sid));
+        }
+        if !route.pre_action {
+            return prepared.run.await;
+        }
+        match tokio::time::timeout(shared.settings.deadline, prepared.run).await {
+            Ok(outcome) => outcome,
+            Err(_) => {
+                tracing::warn!(
+                    event_type,
+                    deadline_ms = shared.settings.deadline.as_millis() as u64,
+                    "pre-action handler missed its deadline"
+                );
+                Ok(match &shared.settings.deadline_outcome {
+                    DeadlineOutcome::Accept => Answer::empty_ok("deadline-accept"),
+                    DeadlineOutcome::Reject(rejection) => Answer::new(
+                        Decision::<Unmodifiable>::Reject(rejection.clone()),
+                        "deadline-reject",
+                    ),
+                })
+            }
+        }
+    });
+    match handled.await {
+        Ok(Ok(answer)) => answer,
+        Ok(Err(err)) => {
+            tracing::error!(event_type, error = %err, "webhook handler returned an error");
+            failure(shared)
+        }
+        Err(message) => {
+            tracing::error!(event_type, panic = %message, "webhook handler panicked");
+            failure(shared)
+        }
     }
 }

@@ -11,9 +11,12 @@
 //! ([`Webhooks::into_router`], with the `axum` feature), or a [`Layer`](tower_layer::Layer) that
 //! answers its path and passes every other request on ([`Webhooks::into_layer`]).
 //!
-//! A rejected signature is logged as [`ValidateSignatureLayer`](crate::signature::ValidateSignatureLayer)
-//! logs it (`warn` for a mismatch, `error` for an empty keyring, `debug` for the rest); the
-//! router's answer carries the error's whole message, the layer's a short reason.
+//! Every entry point (this router, [`ValidateSignatureLayer`](crate::signature::ValidateSignatureLayer))
+//! runs one pipeline: read the body (limit, deadline), check the method and content type, verify
+//! the signature, decode once. A request it refuses gets a short plain-text reason, the check that
+//! failed (`invalid X-Twilio-Signature`, `expected Content-Type: …`, where a body does not
+//! decode), never the URL the server rebuilt, key counts or the algorithm; the details go to a
+//! `warn` tracing event (`error` for an empty keyring), never a secret.
 //!
 //! ```
 //! use twilio_webhooks::conversations::{OnMessageAdd, OnParticipantAdded};
@@ -53,24 +56,22 @@ mod axum_router;
 mod catch_panic;
 mod dispatch;
 mod mount;
+pub(crate) mod pipeline;
 mod service;
 
 pub use mount::{WebhookLayer, WebhookMount};
 pub use service::WebhookService;
 
 use dispatch::Route;
+use pipeline::{BodyKind, Intake};
 
 /// The path the router answers on unless told otherwise.
 pub const DEFAULT_PATH: &str = "/twilio/conversations";
 
-/// How long a body may take to arrive unless told otherwise.
-pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(10);
+pub use pipeline::{DEFAULT_BODY_LIMIT, DEFAULT_BODY_TIMEOUT};
 
 /// The pre-action deadline unless told otherwise: under Twilio's 5 s, with room for the network.
 pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(4);
-
-/// The largest body read unless told otherwise (1 MiB).
-pub const DEFAULT_BODY_LIMIT: usize = crate::body::DEFAULT_BODY_LIMIT;
 
 /// What to answer when a pre-action handler misses the deadline.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -121,6 +122,17 @@ pub(crate) struct Shared<S> {
 }
 
 impl<S> Shared<S> {
+    /// How the pipeline receives this router's requests.
+    pub(crate) fn intake(&self) -> Intake<'_> {
+        Intake {
+            kind: BodyKind::Form,
+            body_limit: self.settings.body_limit,
+            body_timeout: self.settings.body_timeout,
+            validator: self.validator.as_ref(),
+            basic_auth: None,
+        }
+    }
+
     pub(crate) fn route(&self, event_type: &str) -> Option<&Route<S>> {
         self.routes
             .iter()

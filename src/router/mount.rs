@@ -8,6 +8,7 @@ use std::task::{Context, Poll};
 use http::{Request, Response};
 use http_body_util::Either;
 
+use super::pipeline::BoxError;
 use super::service::{respond, WebhookBody};
 use super::WebhookService;
 
@@ -66,7 +67,7 @@ where
     Inner::Future: Send + 'static,
     B: http_body::Body + Send + 'static,
     B::Data: Send,
-    B::Error: std::fmt::Display,
+    B::Error: Into<BoxError>,
 {
     type Response = Response<Either<WebhookBody, ResBody>>;
     type Error = Inner::Error;

@@ -151,22 +151,6 @@ impl SignatureError {
             Self::NoKeys => "signature validation is not configured",
         }
     }
-
-    /// Logs the rejection, the same way wherever a request is turned away: `warn` for a mismatch
-    /// (often a proxy rewriting the URL), `error` for an empty keyring (a configuration error),
-    /// `debug` for the rest (requests that are not Twilio's).
-    pub(crate) fn log(&self) {
-        let status = self.status().as_u16();
-        match self {
-            Self::Mismatch { .. } => {
-                tracing::warn!(status, error = %self, "rejected a request: X-Twilio-Signature");
-            }
-            Self::NoKeys => {
-                tracing::error!(status, error = %self, "rejected a request: X-Twilio-Signature");
-            }
-            _ => tracing::debug!(status, error = %self, "rejected a request: X-Twilio-Signature"),
-        }
-    }
 }
 
 /// Why a keyring or validator could not be configured.

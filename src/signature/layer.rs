@@ -6,40 +6,46 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
+use std::time::Duration;
+
 use bytes::Bytes;
-use http::header::CONTENT_TYPE;
-use http::{HeaderValue, Request, Response, StatusCode};
+use http::{Request, Response};
 use http_body_util::Full;
 use tower_layer::Layer;
 use tower_service::Service;
 
-use super::error::SignatureError;
-use super::validator::{is_form, Validator};
-use crate::body::{read_body, BodyError, DEFAULT_BODY_LIMIT};
-use crate::params::Params;
+use super::validator::Validator;
+use crate::router::pipeline::{
+    receive, BodyKind, BoxError, Intake, Received, DEFAULT_BODY_LIMIT, DEFAULT_BODY_TIMEOUT,
+};
 
 /// Applies [`ValidateSignature`]: rejects requests whose `X-Twilio-Signature` does not check
 /// out, before they reach the inner service.
 ///
-/// The middleware reads the body (up to a limit, 1 MiB by default), decodes it once when it is
+/// The middleware runs the same pipeline as the webhook router: it reads the body (up to a
+/// limit, 1 MiB by default, within a deadline, 10 s by default), decodes it once when it is
 /// form-encoded (or has no `Content-Type`), checks the signature with a [`Validator`], and calls
-/// the inner service with the body restored as [`Full<Bytes>`] and the decoded [`Params`] in the
-/// request extensions (empty for GET and non-form bodies). It works in front of any handler, not only this crate's router.
+/// the inner service with the body restored as [`Full<Bytes>`] and the decoded
+/// [`Params`](crate::Params) in the request extensions (empty for GET and non-form bodies). It
+/// works in front of any handler, not only this crate's router. Any method is let through.
 ///
-/// Rejections are short plain-text responses, never 5xx for a client's fault:
+/// Rejections are short plain-text reasons (which check failed, never the URL the server
+/// rebuilt or how many keys were tried), never 5xx for a client's fault:
 ///
 /// | status | when |
 /// | --- | --- |
 /// | 400 | missing or malformed `X-Twilio-Signature`, no `Host`, a form body that does not decode, a body that cannot be read |
 /// | 403 | the signature does not match, the body does not match `bodySHA256`, an unsigned non-form body, an unknown key |
+/// | 408 | the body did not arrive within the deadline |
 /// | 413 | the body is over the limit (`Content-Length` is checked before reading) |
 /// | 500 | the keyring is empty (a configuration error) |
 ///
-/// Each rejection is logged with `tracing`: a `warn` event for a signature that does not match
-/// (often a proxy rewriting the URL), `error` for an empty keyring, `debug` for the rest. No
-/// secret is logged.
+/// Each rejection is logged with `tracing` with its details: `error` for an empty keyring,
+/// `warn` for the rest. No secret is logged.
 ///
 /// # Example: an incoming-SMS webhook in axum
+///
+/// TwiML is XML: escape what the sender wrote before putting it in, and answer `text/xml`.
 ///
 /// ```
 /// use axum::{routing::post, Extension, Router};
@@ -47,8 +53,14 @@ use crate::params::Params;
 /// use twilio_webhooks::signature::{ValidateSignatureLayer, Validator};
 /// use twilio_webhooks::Params;
 ///
-/// async fn incoming_sms(Extension(params): Extension<Params>) -> String {
-///     format!("<Response><Message>You said: {}</Message></Response>", params.get("Body").unwrap_or(""))
+/// fn escape(text: &str) -> String {
+///     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+/// }
+///
+/// async fn incoming_sms(Extension(params): Extension<Params>) -> ([(&'static str, &'static str); 1], String) {
+///     let said = escape(params.get("Body").unwrap_or(""));
+///     let twiml = format!("<Response><Message>You said: {said}</Message></Response>");
+///     ([("content-type", "text/xml")], twiml)
 /// }
 ///
 /// let validator = Validator::from_auth_tokens("your_auth_token")?
@@ -62,21 +74,40 @@ use crate::params::Params;
 #[derive(Debug, Clone)]
 pub struct ValidateSignatureLayer {
     validator: Arc<Validator>,
-    limit: usize,
+    limits: Limits,
+}
+
+/// The body limits of the middleware.
+#[derive(Debug, Clone, Copy)]
+struct Limits {
+    body_limit: usize,
+    body_timeout: Duration,
 }
 
 impl ValidateSignatureLayer {
-    /// Validates with `validator`; bodies up to [`DEFAULT_BODY_LIMIT`] (1 MiB).
+    /// Validates with `validator`; bodies up to [`DEFAULT_BODY_LIMIT`] (1 MiB), read within
+    /// [`DEFAULT_BODY_TIMEOUT`] (10 s).
     pub fn new(validator: Validator) -> Self {
         Self {
             validator: Arc::new(validator),
-            limit: DEFAULT_BODY_LIMIT,
+            limits: Limits {
+                body_limit: DEFAULT_BODY_LIMIT,
+                body_timeout: DEFAULT_BODY_TIMEOUT,
+            },
         }
     }
 
     /// Sets the largest body read, in bytes; larger bodies are answered with 413.
+    #[must_use]
     pub fn body_limit(mut self, limit: usize) -> Self {
-        self.limit = limit;
+        self.limits.body_limit = limit;
+        self
+    }
+
+    /// Sets how long the whole body may take to arrive; a slower body is answered with 408.
+    #[must_use]
+    pub fn body_timeout(mut self, timeout: Duration) -> Self {
+        self.limits.body_timeout = timeout;
         self
     }
 }
@@ -88,7 +119,7 @@ impl<S> Layer<S> for ValidateSignatureLayer {
         ValidateSignature {
             inner,
             validator: Arc::clone(&self.validator),
-            limit: self.limit,
+            limits: self.limits,
         }
     }
 }
@@ -99,7 +130,7 @@ impl<S> Layer<S> for ValidateSignatureLayer {
 pub struct ValidateSignature<S> {
     inner: S,
     validator: Arc<Validator>,
-    limit: usize,
+    limits: Limits,
 }
 
 impl<S> ValidateSignature<S> {
@@ -138,39 +169,6 @@ impl<R, E> Future for ResponseFuture<R, E> {
     }
 }
 
-/// Why a request was turned away before reaching the inner service.
-enum Rejection {
-    Body(BodyError),
-    Form(crate::params::FormError),
-    Signature(SignatureError),
-}
-
-impl Rejection {
-    fn respond<B: From<String>>(self) -> Response<B> {
-        let (status, reason) = match &self {
-            Self::Body(err) => (err.status(), err.to_string()),
-            Self::Form(err) => (StatusCode::BAD_REQUEST, err.to_string()),
-            Self::Signature(err) => (err.status(), err.reason().to_owned()),
-        };
-        match &self {
-            Self::Signature(err) => err.log(),
-            Self::Body(err) => {
-                tracing::debug!(status = status.as_u16(), error = %err, "rejected a request: body");
-            }
-            Self::Form(err) => {
-                tracing::debug!(status = status.as_u16(), error = %err, "rejected a request: form body");
-            }
-        }
-        let mut response = Response::new(B::from(reason));
-        *response.status_mut() = status;
-        response.headers_mut().insert(
-            CONTENT_TYPE,
-            HeaderValue::from_static("text/plain; charset=utf-8"),
-        );
-        response
-    }
-}
-
 impl<S, B, ResBody> Service<Request<B>> for ValidateSignature<S>
 where
     S: Service<Request<Full<Bytes>>, Response = Response<ResBody>> + Clone + Send + 'static,
@@ -178,7 +176,7 @@ where
     S::Error: 'static,
     B: http_body::Body + Send + 'static,
     B::Data: Send,
-    B::Error: fmt::Display,
+    B::Error: Into<BoxError>,
     ResBody: From<String> + 'static,
 {
     type Response = Response<ResBody>;
@@ -194,30 +192,28 @@ where
         let clone = self.inner.clone();
         let mut inner = std::mem::replace(&mut self.inner, clone);
         let validator = Arc::clone(&self.validator);
-        let limit = self.limit;
+        let limits = self.limits;
         ResponseFuture {
             inner: Box::pin(async move {
-                let (mut parts, body) = request.into_parts();
-                let checked = async {
-                    let raw = read_body(body, &parts.headers, limit)
-                        .await
-                        .map_err(Rejection::Body)?;
-                    let params = if is_form(&parts.headers) {
-                        Params::parse(&raw).map_err(Rejection::Form)?
-                    } else {
-                        Params::default()
-                    };
-                    validator
-                        .verify(&parts, &params, &raw)
-                        .map_err(Rejection::Signature)?;
-                    Ok::<_, Rejection>((raw, params))
+                let intake = Intake {
+                    kind: BodyKind::Any,
+                    body_limit: limits.body_limit,
+                    body_timeout: limits.body_timeout,
+                    validator: Some(&validator),
+                    basic_auth: None,
                 };
-                match checked.await {
-                    Ok((raw, params)) => {
+                match receive(request, intake).await {
+                    Ok(Received {
+                        mut parts,
+                        body,
+                        params,
+                    }) => {
                         parts.extensions.insert(params);
-                        inner.call(Request::from_parts(parts, Full::new(raw))).await
+                        inner
+                            .call(Request::from_parts(parts, Full::new(body)))
+                            .await
                     }
-                    Err(rejection) => Ok(rejection.respond()),
+                    Err(refusal) => Ok(refusal.into_response()),
                 }
             }),
         }

@@ -53,6 +53,7 @@
 //! directly.
 
 mod algorithm;
+mod basic;
 mod error;
 mod keyring;
 mod layer;
@@ -62,6 +63,7 @@ mod url;
 mod validator;
 
 pub use algorithm::{Algorithm, UnknownAlgorithm};
+pub use basic::BasicAuth;
 pub use error::{ConfigError, SignatureError};
 pub use keyring::{Keyring, SignedRequest};
 pub use layer::{ResponseFuture, ValidateSignature, ValidateSignatureLayer};
@@ -70,7 +72,6 @@ pub use validator::Validator;
 
 use algorithm::{sign, SortedParams};
 pub(crate) use keyring::sha256_hex;
-pub(crate) use validator::is_form;
 
 /// The header Twilio puts the signature in.
 pub const SIGNATURE_HEADER: &str = "x-twilio-signature";

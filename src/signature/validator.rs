@@ -1,6 +1,5 @@
 //! A keyring plus the rule for rebuilding the signed URL: what a server checks requests with.
 
-use http::header::CONTENT_TYPE;
 use http::request::Parts;
 use http::{HeaderMap, HeaderName};
 
@@ -9,7 +8,7 @@ use super::error::{ConfigError, SignatureError};
 use super::keyring::{Keyring, RequestHead};
 use super::url::{PublicUrl, UrlBuf, UrlSource};
 use super::{SETTINGS_HEADER, SIGNATURE_HEADER};
-use crate::params::Params;
+use crate::params::{is_form, Params};
 
 /// Checks the signature of incoming requests: a [`Keyring`] and how to rebuild the URL Twilio
 /// signed.
@@ -193,25 +192,6 @@ fn single_header<'h>(headers: &'h HeaderMap, name: &HeaderName) -> Result<Option
         (Some(value), None) => value.to_str().map(Some).map_err(|_| ()),
         (Some(_), Some(_)) => Err(()),
     }
-}
-
-/// Whether the body is read as form parameters: the request says it is
-/// `application/x-www-form-urlencoded`, or says nothing (Twilio always sets `Content-Type`; a
-/// request without one is taken as the form webhooks are). One rule for the router, the layer
-/// and the unsigned-body check.
-pub(crate) fn is_form(headers: &HeaderMap) -> bool {
-    let Some(content_type) = headers.get(CONTENT_TYPE) else {
-        return true;
-    };
-    content_type
-        .to_str()
-        .ok()
-        .and_then(|value| value.split(';').next())
-        .is_some_and(|media| {
-            media
-                .trim()
-                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
-        })
 }
 
 #[cfg(test)]

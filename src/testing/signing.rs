@@ -58,7 +58,7 @@ pub fn sign(url: &str, params: &Params, auth_token: &str) -> String {
 /// assert_eq!(service.oneshot(forged).await.unwrap().status(), 403);
 /// # });
 /// # fn tokio_test<F: std::future::Future>(f: F) -> F::Output {
-/// #     tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(f)
+/// #     tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(f)
 /// # }
 /// ```
 ///
@@ -267,7 +267,7 @@ mod tests {
         request: Request<String>,
     ) -> Result<(), crate::signature::SignatureError> {
         let (parts, body) = request.into_parts();
-        let params = if crate::signature::is_form(&parts.headers) {
+        let params = if crate::params::is_form(&parts.headers) {
             Params::parse(body.as_bytes()).unwrap()
         } else {
             Params::default()
