@@ -206,7 +206,7 @@ fn refusals_answer_a_short_reason_and_log_the_details_at_warn() {
             .unwrap_or_else(|| panic!("no warn event in:\n{log}"));
         assert!(line.contains(URL), "the rebuilt URL is logged: {line}");
         assert!(
-            line.contains("with 1 HMAC-SHA1 key"),
+            line.contains("with 1 HMAC_SHA1 key"),
             "the key count is logged: {line}"
         );
         assert!(
