@@ -60,8 +60,7 @@ fn parse_sid_bytes(s: &str, prefix: Option<&str>) -> Option<[u8; SID_LEN]> {
 }
 
 fn sid_str(bytes: &[u8; SID_LEN]) -> &str {
-    // Only ASCII is ever stored.
-    std::str::from_utf8(bytes).unwrap_or_default()
+    std::str::from_utf8(bytes).expect("a SID holds ASCII only: checked when it was parsed")
 }
 
 /// Reads a SID from the deserializer's text in place, without copying it first; the text is
@@ -254,7 +253,8 @@ pub struct ChannelMessageSid([u8; SID_LEN]);
 impl ChannelMessageSid {
     /// The two-letter prefix naming the channel's resource.
     pub fn prefix(&self) -> &str {
-        self.as_str().get(..2).unwrap_or_default()
+        // Every SID is two ASCII letters and 32 hex digits, so the first two bytes are a `str`.
+        &self.as_str()[..2]
     }
 }
 

@@ -268,8 +268,10 @@ where
     }
     // A GET webhook carries its parameters in the query, which the signed URL already holds.
     let form_get = intake.kind == BodyKind::Form && parts.method == Method::GET;
+    // The one place the content type is read.
+    let form = is_form(&parts.headers);
     match intake.kind {
-        BodyKind::Form if !form_get && !is_form(&parts.headers) => {
+        BodyKind::Form if !form_get && !form => {
             return Err(Refusal::MediaType {
                 expected: "application/x-www-form-urlencoded",
             })
@@ -286,22 +288,21 @@ where
             return Err(Refusal::Credentials);
         }
     }
-    let body = if form_get {
-        Bytes::new()
+    let (body, params) = if form_get {
+        let query = parts.uri.query().unwrap_or_default();
+        (Bytes::new(), Params::parse(query.as_bytes())?)
     } else {
-        read_body(body, &parts.headers, intake.body_limit, intake.body_timeout).await?
-    };
-    let params = if form_get {
-        Params::parse(parts.uri.query().unwrap_or("").as_bytes())?
-    } else if intake.kind != BodyKind::Json && is_form(&parts.headers) {
-        Params::parse(&body)?
-    } else {
-        Params::default()
+        let body = read_body(body, &parts.headers, intake.body_limit, intake.body_timeout).await?;
+        let params = match intake.kind {
+            BodyKind::Form | BodyKind::Any if form => Params::parse(&body)?,
+            _ => Params::default(),
+        };
+        (body, params)
     };
     if let Some(validator) = intake.validator {
         let signed = if form_get { &Params::EMPTY } else { &params };
         validator
-            .verify(&parts, signed, &body)
+            .verify_decoded(&parts, signed, &body, form)
             .map_err(Refusal::Signature)?;
     }
     Ok(Received {

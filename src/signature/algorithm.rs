@@ -225,8 +225,7 @@ pub(crate) struct Encoded {
 
 impl Encoded {
     pub(crate) fn as_str(&self) -> &str {
-        // Base64 output is ASCII.
-        std::str::from_utf8(&self.buf[..self.len]).unwrap_or_default()
+        std::str::from_utf8(&self.buf[..self.len]).expect("base64 output is ASCII")
     }
 }
 

@@ -221,8 +221,7 @@ fn lower_hex<'o>(bytes: &[u8], out: &'o mut [u8]) -> &'o str {
         pair[0] = DIGITS[usize::from(byte >> 4)];
         pair[1] = DIGITS[usize::from(byte & 0xf)];
     }
-    // Hex digits are ASCII.
-    std::str::from_utf8(&out[..bytes.len() * 2]).unwrap_or_default()
+    std::str::from_utf8(&out[..bytes.len() * 2]).expect("hex digits are ASCII")
 }
 
 /// Reads `key=<id>,algorithm=<name>`: entries separated by `,`, names and values trimmed,

@@ -262,8 +262,8 @@ impl UrlBuf {
 
     pub(crate) fn as_str(&self) -> &str {
         if self.heap.is_empty() {
-            // The pieces were `str`s, so their concatenation is UTF-8.
-            std::str::from_utf8(&self.inline[..self.len]).unwrap_or_default()
+            std::str::from_utf8(&self.inline[..self.len])
+                .expect("the pieces were `str`s, so their concatenation is UTF-8")
         } else {
             &self.heap
         }

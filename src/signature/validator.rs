@@ -155,6 +155,17 @@ impl Validator {
         params: &Params,
         body: &[u8],
     ) -> Result<(), SignatureError> {
+        self.verify_decoded(parts, params, body, is_form(&parts.headers))
+    }
+
+    /// [`verify`](Self::verify) for a caller that already knows whether the body is a form.
+    pub(crate) fn verify_decoded(
+        &self,
+        parts: &Parts,
+        params: &Params,
+        body: &[u8],
+        form: bool,
+    ) -> Result<(), SignatureError> {
         let signature = single_header(&parts.headers, &SIGNATURE)
             .map_err(|()| SignatureError::MalformedSignature)?
             .ok_or(SignatureError::MissingSignature)?;
@@ -167,7 +178,7 @@ impl Validator {
         let url = UrlBuf::new(&self.source.signed_url_pieces(parts)?);
         // Without parameters and not declared a form, the body is only vouched for by
         // `bodySHA256`.
-        let reject_unsigned_body = params.is_empty() && !is_form(&parts.headers);
+        let reject_unsigned_body = params.is_empty() && !form;
         let head = RequestHead {
             url: url.as_str(),
             signature,
