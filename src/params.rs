@@ -208,6 +208,57 @@ impl Params {
         params
     }
 
+    /// Sets `name` to `value`, replacing every value it had: the first occurrence keeps its
+    /// place, later ones are removed; a new name is appended. Use it to change a sample in a
+    /// test ([`push`](Self::push) appends a second value, and parsing reads the first).
+    ///
+    /// ```
+    /// use twilio_webhooks::Params;
+    ///
+    /// let mut params = Params::from_pairs([("Body", "a"), ("Author", "x"), ("Body", "b")]);
+    /// params.set("Body", "changed");
+    /// assert_eq!(params.get_all("Body").collect::<Vec<_>>(), ["changed"]);
+    /// assert_eq!(params.iter().next(), Some(("Body", "changed")));
+    /// params.set("Index", "7");
+    /// assert_eq!(params.get("Index"), Some("7"));
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// When the list would exceed 4 GiB of text.
+    pub fn set(&mut self, name: &str, value: &str) {
+        let mut replaced = false;
+        let mut next = Self::default();
+        for (current, old) in self.iter() {
+            if current != name {
+                next.push(current, old);
+            } else if !replaced {
+                next.push(name, value);
+                replaced = true;
+            }
+        }
+        if !replaced {
+            next.push(name, value);
+        }
+        *self = next;
+    }
+
+    /// Removes every value of `name`; returns how many there were.
+    ///
+    /// ```
+    /// use twilio_webhooks::Params;
+    ///
+    /// let mut params = Params::from_pairs([("Media", "[]"), ("Body", "hi"), ("Media", "[]")]);
+    /// assert_eq!(params.remove("Media"), 2);
+    /// assert_eq!(params.get("Media"), None);
+    /// assert_eq!(params.len(), 1);
+    /// ```
+    pub fn remove(&mut self, name: &str) -> usize {
+        let before = self.len();
+        *self = Self::from_pairs(self.iter().filter(|(current, _)| *current != name));
+        before - self.len()
+    }
+
     /// Appends one parameter.
     ///
     /// # Panics

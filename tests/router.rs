@@ -498,18 +498,48 @@ fn two_handlers_for_one_event_are_a_build_error() {
     assert_eq!(duplicate().into_router().unwrap_err(), expected);
     assert!(expected.to_string().contains("onMessageAdd"), "{expected}");
 
-    // A catch-all post-action handler covers every post-action event.
+    // Two catch-all post-action handlers both claim every post-action event.
     let error = webhooks::<Seen>()
-        .post_action(record_message)
+        .post_action(record_any_post)
         .post_action(record_any_post)
         .into_service(Seen::default())
         .unwrap_err();
     assert_eq!(
         error,
         BuildError::DuplicateHandler {
-            event_type: "onMessageAdded"
+            event_type: "onConversationAdded"
         }
     );
+}
+
+#[tokio::test]
+async fn a_specific_handler_beside_a_catch_all_takes_its_event() {
+    // In either order of registration: the specific handler wins, the catch-all takes the rest.
+    for specific_first in [true, false] {
+        let seen = Seen::default();
+        let builder = if specific_first {
+            webhooks::<Seen>()
+                .post_action(record_message)
+                .post_action(record_any_post)
+        } else {
+            webhooks::<Seen>()
+                .post_action(record_any_post)
+                .post_action(record_message)
+        };
+        assert_eq!(builder.filters().len(), 13);
+        let service = builder.into_service(seen.clone()).unwrap();
+        assert_eq!(
+            call(&service, sample_request("onMessageAdded")).await.0,
+            200
+        );
+        assert_eq!(call(&service, sample_request("onUserAdded")).await.0, 200);
+        let body = testing::sample_event::<OnMessageAdded>().body;
+        assert_eq!(
+            seen.take(),
+            [body.as_str(), "onUserAdded"],
+            "specific first: {specific_first}"
+        );
+    }
 }
 
 async fn record_message_unit(_: OnMessageAdded) {}
@@ -599,6 +629,28 @@ async fn a_malformed_event_is_400_with_the_parse_error() {
         body.contains("onMessageUpdate") && body.contains("Index"),
         "{body}"
     );
+}
+
+#[tokio::test]
+async fn a_malformed_event_can_be_accepted_unchanged_instead() {
+    let seen = Seen::default();
+    let service = webhooks()
+        .on_invalid(twilio_webhooks::router::InvalidOutcome::Accept)
+        .pre_action(index_of)
+        .post_action(record_message)
+        .into_service(seen.clone())
+        .unwrap();
+    for params in [
+        sample_replacing("onMessageUpdate", &[("Index", "seven")]),
+        sample_replacing("onMessageAdded", &[("DateCreated", "yesterday")]),
+    ] {
+        assert_eq!(call(&service, local(params)).await, (200, "{}".to_owned()));
+    }
+    // The handlers did not run on what they could not have read.
+    assert!(seen.take().is_empty());
+    // What is not a webhook at all is still refused.
+    let (status, _) = call(&service, local(Params::from_pairs([("Body", "hi")]))).await;
+    assert_eq!(status, 400);
 }
 
 #[tokio::test]
@@ -939,6 +991,34 @@ impl AppState {
 
 async fn record_in_app(message: OnMessageAdded, State(app): State<AppState>) {
     app.seen().push(format!("{}: {}", app.name, message.body));
+}
+
+/// The two documented ways to put the router in an app both answer on the intended URL:
+/// merged at its default path, and nested at the whole path with `.path("/")`.
+#[tokio::test]
+async fn merged_or_nested_at_the_whole_path_it_answers_the_intended_url() {
+    let merged = Router::new()
+        .route("/health", get(|| async { "ok" }))
+        .merge(webhooks::<()>().pre_action(shout).into_router().unwrap());
+    let nested = Router::new().route("/health", get(|| async { "ok" })).nest(
+        "/twilio/conversations",
+        webhooks::<()>()
+            .path("/")
+            .pre_action(shout)
+            .into_router()
+            .unwrap(),
+    );
+    for app in [merged, nested] {
+        let addr = serve(app).await;
+        let params = sample_replacing("onMessageAdd", &[("Body", "here")]);
+        let reply = send(addr, signed(addr, "/twilio/conversations", params)).await;
+        assert_eq!(
+            (reply.status, reply.body.as_str()),
+            (200, r#"{"body":"HERE"}"#)
+        );
+        let reply = send(addr, plain_get(addr, "/health")).await;
+        assert_eq!((reply.status, reply.body.as_str()), (200, "ok"));
+    }
 }
 
 #[tokio::test]

@@ -11,8 +11,16 @@ use super::{BuildError, Webhooks};
 impl<S: Clone + Send + Sync + 'static> Webhooks<S> {
     /// Builds an axum `Router<S>` that answers webhooks on [`path`](Self::path). Like any axum
     /// router it leaves the state to the caller: merge or nest it into your app and call
-    /// `.with_state(..)` once on the whole app. Nested routers are fine: the signature is checked
-    /// against the original request URI.
+    /// `.with_state(..)` once on the whole app. The signature is checked against the original
+    /// request URI, so nesting does not change what is verified.
+    ///
+    /// **`path` is relative to where the router is mounted.** Merged, it is the full path
+    /// (`/twilio/conversations` by default). Nested with `.nest(prefix, ..)`, axum puts `prefix`
+    /// in front of it: nest at `/twilio` with `.path("/conversations")`, or give the whole path to
+    /// `nest` and `.path("/")` here. Nesting the default path at `/twilio/conversations` answers
+    /// on `/twilio/conversations/twilio/conversations`, which is not what you want.
+    ///
+    /// Merged, at the default path:
     ///
     /// ```
     /// use axum::routing::get;
@@ -35,8 +43,23 @@ impl<S: Clone + Send + Sync + 'static> Webhooks<S> {
     ///     .unwrap();
     /// let app: Router = Router::new()
     ///     .route("/health", get(|| async { "ok" }))
-    ///     .merge(webhooks)
+    ///     .merge(webhooks) // POST /twilio/conversations
     ///     .with_state(App { name: "demo" });
+    /// # let _ = app;
+    /// ```
+    ///
+    /// Nested:
+    ///
+    /// ```
+    /// use axum::Router;
+    /// use twilio_webhooks::router::Webhooks;
+    ///
+    /// let webhooks = Webhooks::<()>::new()
+    ///     .without_signature_validation()
+    ///     .path("/") // relative to the prefix given to `nest`
+    ///     .into_router()
+    ///     .unwrap();
+    /// let app: Router = Router::new().nest("/twilio/conversations", webhooks); // POST /twilio/conversations
     /// # let _ = app;
     /// ```
     ///

@@ -11,7 +11,7 @@ use tracing::field;
 use super::catch_panic::CatchPanic;
 use super::pipeline::plain;
 use super::service::WebhookBody;
-use super::{DeadlineOutcome, Shared};
+use super::{DeadlineOutcome, InvalidOutcome, Shared};
 
 use crate::conversations::ParseError;
 use crate::conversations::PreActionWebhook;
@@ -32,7 +32,7 @@ type BoxFuture<T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send
 #[derive(Debug)]
 pub(crate) struct Answer {
     pub(crate) response: http::Response<WebhookBody>,
-    /// `accept`, `modify`, `reject`, `ack`, `none`, `invalid`, `deadline-accept`,
+    /// `accept`, `modify`, `reject`, `ack`, `none`, `invalid`, `invalid-accept`, `deadline-accept`,
     /// `deadline-reject`, `error` or `error-accept`.
     pub(crate) outcome: &'static str,
     /// A rejection's reason, for the trace.
@@ -89,6 +89,9 @@ type Erased<S> = dyn Fn(Params, Option<String>, &S) -> Result<Prepared, ParseErr
 pub(crate) struct Route<S> {
     pub(crate) event_type: &'static str,
     pub(crate) pre_action: bool,
+    /// Registered through a handler that takes several events (`PostActionEvent`): a handler
+    /// of this one event takes precedence.
+    pub(crate) catch_all: bool,
     handler: Arc<Erased<S>>,
 }
 
@@ -129,6 +132,7 @@ impl<S: Send + Sync + 'static> Route<S> {
         Self {
             event_type: E::EVENT_TYPE,
             pre_action: true,
+            catch_all: false,
             handler: erase(
                 EventReader {
                     parse: E::from_params,
@@ -165,6 +169,7 @@ impl<S: Send + Sync + 'static> Route<S> {
             .map(|&event_type| Self {
                 event_type,
                 pre_action: false,
+                catch_all: E::EVENT_TYPES.len() > 1,
                 handler: Arc::clone(&handler),
             })
             .collect()
@@ -217,11 +222,14 @@ where
         let prepared = match route.prepare(params, idempotency_token, state) {
             Ok(prepared) => prepared,
             Err(err) => {
-                tracing::warn!(event_type, error = %err, "refused a webhook: it does not parse");
-                return Ok(Answer {
-                    response: plain(StatusCode::BAD_REQUEST, err.to_string()),
-                    outcome: "invalid",
-                    reason: None,
+                tracing::warn!(event_type, error = %err, "a webhook does not parse");
+                return Ok(match shared.settings.invalid_outcome {
+                    InvalidOutcome::Reject => Answer {
+                        response: plain(StatusCode::BAD_REQUEST, err.to_string()),
+                        outcome: "invalid",
+                        reason: None,
+                    },
+                    InvalidOutcome::Accept => Answer::empty_ok("invalid-accept"),
                 });
             }
         };

@@ -84,12 +84,28 @@ pub enum DeadlineOutcome {
     Reject(Rejection),
 }
 
+/// What to answer a known event whose parameters do not parse (a missing or malformed field).
+///
+/// The parse error is logged at `warn` either way, with the event type and the parameter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum InvalidOutcome {
+    /// Answer 400 with what was wrong (the default): Twilio drops a pre-action change, so a
+    /// malformed event never reaches your conversation unchecked.
+    #[default]
+    Reject,
+    /// Answer 200 `{}`: Twilio publishes the change unchanged (fail open, so a field this
+    /// library cannot read never costs a real user's message). The handler does not run.
+    Accept,
+}
+
 /// Why a router could not be built.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum BuildError {
-    /// Two handlers were registered for one event.
-    #[error("two handlers registered for {event_type}; register one handler per event")]
+    /// Two handlers of one event, or two catch-all handlers (`PostActionEvent`), were
+    /// registered. A handler of one event beside a catch-all is fine: it takes that event.
+    #[error("two handlers registered for {event_type}; register one handler per event (a catch-all handler takes only the events no other handler takes)")]
     DuplicateHandler {
         /// The event.
         event_type: &'static str,
@@ -112,6 +128,7 @@ pub(crate) struct Settings {
     pub(crate) deadline: Duration,
     pub(crate) deadline_outcome: DeadlineOutcome,
     pub(crate) error_status: StatusCode,
+    pub(crate) invalid_outcome: InvalidOutcome,
 }
 
 /// Everything the running service shares between requests.
@@ -140,9 +157,38 @@ impl<S> Shared<S> {
     }
 }
 
-/// The `EventType`s of `routes`, in registration order.
+/// The `EventType`s of `routes`, each once, in registration order.
 fn event_types<S>(routes: &[Route<S>]) -> Vec<&'static str> {
-    routes.iter().map(|route| route.event_type).collect()
+    let mut types: Vec<&'static str> = Vec::with_capacity(routes.len());
+    for route in routes {
+        if !types.contains(&route.event_type) {
+            types.push(route.event_type);
+        }
+    }
+    types
+}
+
+/// One route per event type: a handler of that event takes precedence over a catch-all; two of
+/// the same kind for one event are an error.
+fn resolve<S>(routes: Vec<Route<S>>) -> Result<Vec<Route<S>>, BuildError> {
+    let mut kept: Vec<Route<S>> = Vec::with_capacity(routes.len());
+    for route in routes {
+        match kept
+            .iter_mut()
+            .find(|earlier| earlier.event_type == route.event_type)
+        {
+            None => kept.push(route),
+            Some(earlier) if earlier.catch_all == route.catch_all => {
+                return Err(BuildError::DuplicateHandler {
+                    event_type: route.event_type,
+                })
+            }
+            // The specific handler wins, whichever was registered first.
+            Some(earlier) if earlier.catch_all => *earlier = route,
+            Some(_) => {}
+        }
+    }
+    Ok(kept)
 }
 
 /// Signature checking: on unless explicitly turned off.
@@ -204,6 +250,7 @@ impl<S: Clone + Send + Sync + 'static> Webhooks<S> {
                 deadline: DEFAULT_DEADLINE,
                 deadline_outcome: DeadlineOutcome::Accept,
                 error_status: StatusCode::INTERNAL_SERVER_ERROR,
+                invalid_outcome: InvalidOutcome::Reject,
             },
         }
     }
@@ -220,7 +267,20 @@ impl<S: Clone + Send + Sync + 'static> Webhooks<S> {
     }
 
     /// Registers the handler of a post-action event, or of all thirteen when its first argument
-    /// is [`PostActionEvent`](crate::PostActionEvent).
+    /// is [`PostActionEvent`](crate::PostActionEvent): such a catch-all takes every post-action
+    /// event that has no handler of its own, whatever the order of registration.
+    ///
+    /// ```
+    /// use twilio_webhooks::conversations::OnMessageAdded;
+    /// use twilio_webhooks::{PostActionEvent, Webhooks};
+    ///
+    /// async fn on_message(message: OnMessageAdded) { println!("{}", message.body); }
+    /// async fn log_the_rest(event: PostActionEvent) { println!("{}", event.event_type()); }
+    ///
+    /// let webhooks = Webhooks::<()>::new().post_action(log_the_rest).post_action(on_message);
+    /// assert_eq!(webhooks.filters().len(), 13);
+    /// assert!(webhooks.without_signature_validation().into_service(()).is_ok());
+    /// ```
     #[must_use]
     pub fn post_action<E, Args, H>(mut self, handler: H) -> Self
     where
@@ -283,6 +343,23 @@ impl<S: Clone + Send + Sync + 'static> Webhooks<S> {
         self
     }
 
+    /// What to answer a known event whose parameters do not parse (default
+    /// [`InvalidOutcome::Reject`], a 400).
+    ///
+    /// ```
+    /// use twilio_webhooks::router::InvalidOutcome;
+    /// use twilio_webhooks::Webhooks;
+    ///
+    /// // Fail open: a message with a field this library cannot read is published unchanged.
+    /// let webhooks = Webhooks::<()>::new().on_invalid(InvalidOutcome::Accept);
+    /// # let _ = webhooks;
+    /// ```
+    #[must_use]
+    pub fn on_invalid(mut self, outcome: InvalidOutcome) -> Self {
+        self.settings.invalid_outcome = outcome;
+        self
+    }
+
     /// The status answered when a handler returns `Err` or panics (default 500, which makes
     /// Twilio reject a pre-action change). Use 200 to fail open instead.
     #[must_use]
@@ -291,17 +368,8 @@ impl<S: Clone + Send + Sync + 'static> Webhooks<S> {
         self
     }
 
-    pub(crate) fn build(self) -> Result<Shared<S>, BuildError> {
-        for (index, route) in self.routes.iter().enumerate() {
-            if self.routes[..index]
-                .iter()
-                .any(|earlier| earlier.event_type == route.event_type)
-            {
-                return Err(BuildError::DuplicateHandler {
-                    event_type: route.event_type,
-                });
-            }
-        }
+    pub(crate) fn build(mut self) -> Result<Shared<S>, BuildError> {
+        self.routes = resolve(self.routes)?;
         if !self.settings.path.starts_with('/') {
             return Err(BuildError::InvalidPath(self.settings.path));
         }
