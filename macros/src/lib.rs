@@ -88,10 +88,9 @@
 
 use proc_macro::TokenStream;
 
-mod events;
 mod expand;
 
-use events::Kind;
+use expand::Kind;
 
 /// Checks that an `async fn` is a pre-action handler; emits the function unchanged.
 ///
