@@ -98,6 +98,15 @@ impl Delivery {
 }
 
 /// A value a handler can take besides the event: built from the delivery and the router's state.
+#[diagnostic::on_unimplemented(
+    message = "a handler cannot take `{Self}`",
+    label = "not `twilio_webhooks::State<T>` or `twilio_webhooks::Delivery`",
+    note = "after the event, a handler takes at most a `twilio_webhooks::State<T>` (a clone of \
+            the router's state, `T` being the router's state type) and a \
+            `twilio_webhooks::Delivery` (the request's metadata), in either order",
+    note = "`axum::extract::State` is not filled by the webhook router: take \
+            `twilio_webhooks::State<T>` instead"
+)]
 pub trait FromDelivery<S>: Sized {
     /// Builds the value.
     fn from_delivery(delivery: &Delivery, state: &S) -> Self;
@@ -127,6 +136,12 @@ impl Display for HandlerError {
 
 /// What a pre-action handler may return for modification type `M`: `Decision<M>` or
 /// `Result<Decision<M>, E>`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not answer this pre-action event: it is answered with `Decision<{M}>`",
+    label = "expected `Decision<{M}>` or `Result<Decision<{M}>, E>`",
+    note = "a pre-action handler returns `DecisionFor<E>` for its event `E` (here \
+            `Decision<{M}>`), or a `Result` of it whose error implements `Display`"
+)]
 pub trait IntoDecision<M> {
     /// Converts into a decision, or the handler's error.
     fn into_decision(self) -> Result<Decision<M>, HandlerError>;
@@ -145,6 +160,12 @@ impl<M: Modification, E: Display> IntoDecision<M> for Result<Decision<M>, E> {
 }
 
 /// What a post-action handler may return: `()` or `Result<(), E>`.
+#[diagnostic::on_unimplemented(
+    message = "a post-action handler returns `()` or `Result<(), E>`, not `{Self}`",
+    label = "post-action webhooks are only acknowledged",
+    note = "to accept, modify or reject a change before it happens, handle its pre-action event \
+            (`OnMessageAdd` rather than `OnMessageAdded`) with a pre-action handler"
+)]
 pub trait IntoAck {
     /// Converts into success, or the handler's error.
     fn into_ack(self) -> Result<(), HandlerError>;
@@ -166,6 +187,18 @@ impl<E: Display> IntoAck for Result<(), E> {
 ///
 /// Implemented for `async fn(E, ...) -> impl IntoDecision<E::Modification>` taking up to two
 /// [`FromDelivery`] values after the event; `Args` only tells the implementations apart.
+#[diagnostic::on_unimplemented(
+    message = "this is not a pre-action handler",
+    label = "not a pre-action handler",
+    note = "a pre-action handler is an `async fn` that takes a pre-action event (`OnMessageAdd`, \
+            `OnConversationUpdate`, …), then optionally `twilio_webhooks::State<T>` and \
+            `twilio_webhooks::Delivery` in either order, and returns `DecisionFor<E>` for its \
+            event `E` or `Result<DecisionFor<E>, Err>` with `Err: Display`; its future must be \
+            `Send`",
+    note = "`axum::extract::State` is not filled by the webhook router: take \
+            `twilio_webhooks::State<T>` instead",
+    note = "put `#[twilio_webhooks::pre_action]` on the function to have the mistake pointed at"
+)]
 pub trait PreActionHandler<E: PreActionWebhook, S, Args>: Clone + Send + Sync + 'static {
     /// Runs the handler.
     fn call(
@@ -187,6 +220,12 @@ pub trait PreActionHandler<E: PreActionWebhook, S, Args>: Clone + Send + Sync + 
 /// assert_eq!(OnUserAdded::EVENT_TYPES, ["onUserAdded"]);
 /// assert_eq!(PostActionEvent::EVENT_TYPES.len(), 13);
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a post-action event",
+    label = "not a post-action event",
+    note = "a post-action handler takes one post-action event struct first (`OnMessageAdded`, \
+            `OnUserAdded`, …), or `PostActionEvent` for all of them"
+)]
 pub trait PostActionInput: Sized + Send + 'static {
     /// The `EventType`s a handler taking this type is registered for.
     const EVENT_TYPES: &'static [&'static str];
@@ -247,6 +286,18 @@ impl PostActionInput for PostActionEvent {
 ///
 /// Implemented for `async fn(E, ...) -> impl IntoAck` taking up to two [`FromDelivery`] values
 /// after the event; `E` is a post-action struct or [`PostActionEvent`].
+#[diagnostic::on_unimplemented(
+    message = "this is not a post-action handler",
+    label = "not a post-action handler",
+    note = "a post-action handler is an `async fn` that takes a post-action event \
+            (`OnMessageAdded`, `OnUserAdded`, …) or `PostActionEvent` for all of them, then \
+            optionally `twilio_webhooks::State<T>` and `twilio_webhooks::Delivery` in either \
+            order, and returns `()` or `Result<(), Err>` with `Err: Display`; its future must \
+            be `Send`",
+    note = "`axum::extract::State` is not filled by the webhook router: take \
+            `twilio_webhooks::State<T>` instead",
+    note = "put `#[twilio_webhooks::post_action]` on the function to have the mistake pointed at"
+)]
 pub trait PostActionHandler<E: PostActionInput, S, Args>: Clone + Send + Sync + 'static {
     /// Runs the handler.
     fn call(
@@ -308,31 +359,312 @@ macro_rules! impl_handlers {
 impl_handlers!((), (A1), (A1, A2));
 
 /// Compile-time checks emitted by the `#[pre_action]` and `#[post_action]` macros. Not public API.
+///
+/// The macros know no event by name: for each type in a handler's signature they emit one call
+/// below, spanned at that type, and the traits here turn an unsatisfied bound into a message about
+/// that token. A type is first sorted into a kind (`IsPre`, `IsPost`, `IsState`, `IsDelivery`)
+/// by the one impl that applies; the kind then decides which message fits. When a type has no
+/// kind at all, the later checks that need it stay ambiguous, and the compiler reports only the
+/// first error.
 #[doc(hidden)]
 pub mod checks {
-    use super::*;
+    use std::marker::PhantomData;
 
-    /// Fails to compile unless `handler` is a pre-action handler for `E`.
-    pub fn assert_pre_action_handler<E, S, Args, H>(handler: H) -> H
+    use super::{Delivery, Display, Future, PostActionInput, State};
+    use crate::conversations::{Decision, Modification, PreActionWebhook};
+
+    /// Kind of a pre-action event.
+    pub struct IsPre;
+    /// Kind of a post-action event or of [`PostActionEvent`](crate::PostActionEvent).
+    pub struct IsPost;
+    /// Kind of [`State<T>`].
+    pub struct IsState;
+    /// Kind of [`Delivery`].
+    pub struct IsDelivery;
+
+    /// The first argument of a `#[pre_action]` handler, sorted by kind.
+    #[diagnostic::on_unimplemented(
+        message = "`{Self}` is not a pre-action event",
+        label = "expected a pre-action event, such as `OnMessageAdd`",
+        note = "a `#[pre_action]` handler takes one pre-action event struct first: \
+                `OnConversationAdd`, `OnMessageAdd`, `OnParticipantAdd`, `OnUserUpdate`, … \
+                (every variant of `twilio_webhooks::conversations::PreActionEvent`); \
+                each is answered with its own decision type"
+    )]
+    pub trait PreActionFirstArgument<K> {}
+    #[diagnostic::do_not_recommend]
+    impl<E: PreActionWebhook> PreActionFirstArgument<IsPre> for E {}
+    #[diagnostic::do_not_recommend]
+    impl<E: PostActionInput> PreActionFirstArgument<IsPost> for E {}
+    #[diagnostic::do_not_recommend]
+    impl<T> PreActionFirstArgument<IsState> for State<T> {}
+    #[diagnostic::do_not_recommend]
+    impl PreActionFirstArgument<IsDelivery> for Delivery {}
+
+    /// The first argument of a `#[post_action]` handler, sorted by kind.
+    #[diagnostic::on_unimplemented(
+        message = "`{Self}` is not a post-action event",
+        label = "expected a post-action event, such as `OnMessageAdded`, or `PostActionEvent`",
+        note = "a `#[post_action]` handler takes one post-action event struct first: \
+                `OnConversationAdded`, `OnMessageAdded`, `OnParticipantAdded`, `OnUserAdded`, … \
+                (every variant of `twilio_webhooks::conversations::PostActionEvent`), \
+                or `PostActionEvent` itself for all of them"
+    )]
+    pub trait PostActionFirstArgument<K> {}
+    #[diagnostic::do_not_recommend]
+    impl<E: PreActionWebhook> PostActionFirstArgument<IsPre> for E {}
+    #[diagnostic::do_not_recommend]
+    impl<E: PostActionInput> PostActionFirstArgument<IsPost> for E {}
+    #[diagnostic::do_not_recommend]
+    impl<T> PostActionFirstArgument<IsState> for State<T> {}
+    #[diagnostic::do_not_recommend]
+    impl PostActionFirstArgument<IsDelivery> for Delivery {}
+
+    /// Holds unless the kind is a post-action event.
+    #[diagnostic::on_unimplemented(
+        message = "`{Self}` is a post-action event: handle it with `#[post_action]`",
+        label = "a post-action event under `#[pre_action]`",
+        note = "post-action events are only acknowledged; `#[pre_action]` is for the events \
+                Twilio sends before a change (`OnMessageAdd` rather than `OnMessageAdded`), \
+                which are answered with a decision"
+    )]
+    pub trait NotPostAction<K> {}
+    impl<T> NotPostAction<IsPre> for T {}
+    impl<T> NotPostAction<IsState> for T {}
+    impl<T> NotPostAction<IsDelivery> for T {}
+
+    /// Holds unless the kind is a pre-action event.
+    #[diagnostic::on_unimplemented(
+        message = "`{Self}` is a pre-action event: handle it with `#[pre_action]`",
+        label = "a pre-action event under `#[post_action]`",
+        note = "pre-action events are answered with a decision; `#[post_action]` is for the \
+                events Twilio sends after a change (`OnMessageAdded` rather than \
+                `OnMessageAdd`), which are only acknowledged"
+    )]
+    pub trait NotPreAction<K> {}
+    impl<T> NotPreAction<IsPost> for T {}
+    impl<T> NotPreAction<IsState> for T {}
+    impl<T> NotPreAction<IsDelivery> for T {}
+
+    /// Holds unless the kind is `State` or `Delivery` (which come after the event).
+    #[diagnostic::on_unimplemented(
+        message = "the event comes first: `{Self}` goes after it",
+        label = "expected the event here",
+        note = "a handler takes the event first, then optionally `State<T>` and `Delivery`, \
+                e.g. `async fn handler(event: OnMessageAdd, state: State<AppState>, \
+                delivery: Delivery)`"
+    )]
+    pub trait NotAfterTheEvent<K> {}
+    impl<T> NotAfterTheEvent<IsPre> for T {}
+    impl<T> NotAfterTheEvent<IsPost> for T {}
+
+    /// An argument after the event, sorted by kind.
+    #[diagnostic::on_unimplemented(
+        message = "a handler cannot take `{Self}`",
+        label = "not `twilio_webhooks::State<T>` or `twilio_webhooks::Delivery`",
+        note = "after the event, a handler takes at most a `twilio_webhooks::State<T>` (a clone \
+                of the router's state) and a `twilio_webhooks::Delivery` (the request's \
+                metadata), in either order; to use a value of your own, put it in the router's \
+                state",
+        note = "`axum::extract::State` is not filled by the webhook router: take \
+                `twilio_webhooks::State<T>` instead"
+    )]
+    pub trait HandlerArgument<K> {}
+    impl<T> HandlerArgument<IsState> for State<T> {}
+    impl HandlerArgument<IsDelivery> for Delivery {}
+    #[diagnostic::do_not_recommend]
+    impl<E: PreActionWebhook> HandlerArgument<IsPre> for E {}
+    #[diagnostic::do_not_recommend]
+    impl<E: PostActionInput> HandlerArgument<IsPost> for E {}
+
+    /// Holds unless the kind is an event.
+    #[diagnostic::on_unimplemented(
+        message = "`{Self}` is an event: a handler takes one event, as its first argument",
+        label = "a second event",
+        note = "after the event, a handler takes at most a `twilio_webhooks::State<T>` and a \
+                `twilio_webhooks::Delivery`, in either order"
+    )]
+    pub trait NotAnEvent<K> {}
+    impl<T> NotAnEvent<IsState> for T {}
+    impl<T> NotAnEvent<IsDelivery> for T {}
+
+    /// What the router needs of an argument of each kind (the state is cloned for each call and
+    /// shared between threads).
+    pub trait ArgumentBounds<K> {}
+    impl<T: Clone + Send + Sync + 'static> ArgumentBounds<IsState> for State<T> {}
+    impl<T> ArgumentBounds<IsDelivery> for T {}
+    impl<T> ArgumentBounds<IsPre> for T {}
+    impl<T> ArgumentBounds<IsPost> for T {}
+
+    /// What a `#[pre_action]` handler for `E` returns, given `E`'s kind `K` (nothing is
+    /// required of it when `E` is not a pre-action event: that is reported at the event).
+    #[diagnostic::on_unimplemented(
+        message = "a pre-action handler for `{E}` returns a decision, not `{Self}`",
+        label = "expected `DecisionFor<{E}>`",
+        note = "pre-action webhooks are answered with a decision: return `DecisionFor<E>` for \
+                the handler's event `E`, or `Result<DecisionFor<E>, Err>` with `Err: Display` \
+                (an `Err` answers 500, so Twilio rejects the change)"
+    )]
+    pub trait PreActionOutput<E, K> {}
+    impl<R, E> PreActionOutput<E, IsPre> for R
     where
         E: PreActionWebhook,
-        H: PreActionHandler<E, S, Args>,
+        R: DecisionOutput<E>,
+        <R as DecisionOutput<E>>::Modification: Fits<E, E::Modification>,
     {
-        handler
     }
+    impl<R, E> PreActionOutput<E, IsPost> for R {}
+    impl<R, E> PreActionOutput<E, IsState> for R {}
+    impl<R, E> PreActionOutput<E, IsDelivery> for R {}
 
-    /// Fails to compile unless `handler` is a post-action handler for `E`.
-    pub fn assert_post_action_handler<E, S, Args, H>(handler: H) -> H
+    /// What a `#[pre_action]` handler for `E` returns when its return type is `impl Trait`
+    /// (only the traits it names are known, so this goes through [`IntoDecision`](super::IntoDecision)).
+    #[diagnostic::on_unimplemented(
+        message = "a pre-action handler for `{E}` returns a decision, not `{Self}`",
+        label = "expected `DecisionFor<{E}>`",
+        note = "pre-action webhooks are answered with a decision: return `DecisionFor<E>` for \
+                the handler's event `E`, or `Result<DecisionFor<E>, Err>` with `Err: Display`"
+    )]
+    pub trait OpaquePreActionOutput<E, K> {}
+    impl<R, E> OpaquePreActionOutput<E, IsPre> for R
     where
-        E: PostActionInput,
-        H: PostActionHandler<E, S, Args>,
+        E: PreActionWebhook,
+        R: super::IntoDecision<E::Modification>,
     {
-        handler
+    }
+    impl<R, E> OpaquePreActionOutput<E, IsPost> for R {}
+    impl<R, E> OpaquePreActionOutput<E, IsState> for R {}
+    impl<R, E> OpaquePreActionOutput<E, IsDelivery> for R {}
+
+    /// A decision, or a `Result` of one, and the modification type it carries.
+    #[diagnostic::on_unimplemented(
+        message = "a pre-action handler for `{E}` returns a decision, not `{Self}`",
+        label = "expected `DecisionFor<{E}>`"
+    )]
+    pub trait DecisionOutput<E> {
+        /// The decision's modification type.
+        type Modification;
+    }
+    impl<E, M: Modification> DecisionOutput<E> for Decision<M> {
+        type Modification = M;
+    }
+    impl<E, M: Modification, Err: Display> DecisionOutput<E> for Result<Decision<M>, Err> {
+        type Modification = M;
     }
 
-    /// Fails to compile unless `T` is the decision type of pre-action event `E`.
-    pub fn assert_decision_output<E: PreActionWebhook, T: IntoDecision<E::Modification>>() {}
+    /// Holds when the modification type returned (`Self`) is the one event `E` takes.
+    #[diagnostic::on_unimplemented(
+        message = "`{E}` is answered with `Decision<{Expected}>`, not `Decision<{Self}>`",
+        label = "expected `Decision<{Expected}>`: return `DecisionFor<{E}>`",
+        note = "what a decision may change depends on its event: `MessageModification` (body, \
+                author, attributes), `ConversationModification` (friendly name) or \
+                `Unmodifiable` (accept or reject only; a plain `Decision`); `DecisionFor<E>` \
+                always names the one event `E` takes"
+    )]
+    pub trait Fits<E, Expected> {}
+    impl<E, M> Fits<E, M> for M {}
 
-    /// Fails to compile unless `T` is an acknowledgement.
-    pub fn assert_ack_output<T: IntoAck>() {}
+    /// What a `#[post_action]` handler for `E` returns, given `E`'s kind `K`.
+    #[diagnostic::on_unimplemented(
+        message = "a post-action handler for `{E}` returns `()` or `Result<(), E>`, not `{Self}`",
+        label = "post-action webhooks are only acknowledged",
+        note = "to accept, modify or reject a change before it happens, handle its pre-action \
+                event (`OnMessageAdd` rather than `OnMessageAdded`) with `#[pre_action]`"
+    )]
+    pub trait PostActionOutput<E, K> {}
+    impl<R: super::IntoAck, E> PostActionOutput<E, IsPost> for R {}
+    impl<R, E> PostActionOutput<E, IsPre> for R {}
+    impl<R, E> PostActionOutput<E, IsState> for R {}
+    impl<R, E> PostActionOutput<E, IsDelivery> for R {}
+
+    /// A function taking `Args` and the future it returns.
+    pub trait HandlerFunction<Args> {
+        /// The returned future.
+        type Future;
+    }
+    impl<F, Fut, E> HandlerFunction<(E,)> for F
+    where
+        F: Fn(E) -> Fut,
+    {
+        type Future = Fut;
+    }
+    impl<F, Fut, E, A1> HandlerFunction<(E, A1)> for F
+    where
+        F: Fn(E, A1) -> Fut,
+    {
+        type Future = Fut;
+    }
+    impl<F, Fut, E, A1, A2> HandlerFunction<(E, A1, A2)> for F
+    where
+        F: Fn(E, A1, A2) -> Fut,
+    {
+        type Future = Fut;
+    }
+
+    /// The event type `E` once sorted into kind `K`, for the checks that depend on it.
+    pub struct Event<E, K>(PhantomData<fn() -> (E, K)>);
+
+    /// Checks the first argument of a `#[pre_action]` handler.
+    pub fn pre_action_event<E, K>() -> Event<E, K>
+    where
+        E: PreActionFirstArgument<K> + NotPostAction<K> + NotAfterTheEvent<K>,
+    {
+        Event(PhantomData)
+    }
+
+    /// Checks the first argument of a `#[post_action]` handler.
+    pub fn post_action_event<E, K>() -> Event<E, K>
+    where
+        E: PostActionFirstArgument<K> + NotPreAction<K> + NotAfterTheEvent<K>,
+    {
+        Event(PhantomData)
+    }
+
+    /// Checks an argument after the event.
+    pub fn argument<A, K>()
+    where
+        A: HandlerArgument<K> + NotAnEvent<K> + ArgumentBounds<K>,
+    {
+    }
+
+    /// Checks the return type of a `#[pre_action]` handler.
+    pub fn pre_action_output<R, E, K>(_: &Event<E, K>)
+    where
+        R: PreActionOutput<E, K>,
+    {
+    }
+
+    /// Checks the return type of a `#[post_action]` handler.
+    pub fn post_action_output<R, E, K>(_: &Event<E, K>)
+    where
+        R: PostActionOutput<E, K>,
+    {
+    }
+
+    /// Checks the return type of a `#[pre_action]` handler through the function itself, for a
+    /// return type that cannot be written in a turbofish (`impl Trait`).
+    pub fn pre_action_returns<Args, F, E, K>(_: &Event<E, K>, _: &F)
+    where
+        F: HandlerFunction<Args>,
+        F::Future: Future,
+        <F::Future as Future>::Output: OpaquePreActionOutput<E, K>,
+    {
+    }
+
+    /// Checks the return type of a `#[post_action]` handler through the function itself.
+    pub fn post_action_returns<Args, F, E, K>(_: &Event<E, K>, _: &F)
+    where
+        F: HandlerFunction<Args>,
+        F::Future: Future,
+        <F::Future as Future>::Output: PostActionOutput<E, K>,
+    {
+    }
+
+    /// Checks that the future a handler returns can be sent between threads.
+    pub fn send_future<Args, F>(_: &F)
+    where
+        F: HandlerFunction<Args>,
+        F::Future: Future + Send,
+    {
+    }
 }

@@ -104,8 +104,9 @@ pub use signature::{Keyring, SignatureError, ValidateSignatureLayer, Validator};
 /// [`State<T>`](handler::State) and [`Delivery`](handler::Delivery), and returns the decision
 /// typed for its event ([`DecisionFor<E>`](DecisionFor), [`Decision<M>`](Decision), or a
 /// `Result` of either). A mistake is reported at the offending token with a message that says
-/// how to fix it. The function stays an ordinary function: register it with the router and call
-/// it directly in unit tests.
+/// how to fix it. The check goes by the types, not their names, so the event may be written as
+/// a path, a renamed import or a type alias. The function stays an ordinary function: register
+/// it with the router and call it directly in unit tests.
 ///
 /// ```
 /// use twilio_webhooks::conversations::OnMessageAdd;

@@ -1,5 +1,7 @@
 //! Compile-time checks of `#[pre_action]` and `#[post_action]`: `tests/ui/macros/pass/*.rs` must
 //! compile, and `tests/ui/macros/fail/*.rs` must fail with the messages in their `.stderr` files.
+//! `tests/ui/handlers/fail/*.rs` are handlers registered without the macros, whose errors come
+//! from the builder's bounds.
 //!
 //! Compiler messages change between Rust releases, so the snapshots are pinned to one toolchain
 //! ([`PINNED_TOOLCHAIN`]); on any other the `fail/` cases are skipped (the `pass/` cases always
@@ -28,9 +30,11 @@ fn ui() {
     cases.pass("tests/ui/macros/pass/*.rs");
     if on_pinned_toolchain() {
         cases.compile_fail("tests/ui/macros/fail/*.rs");
+        cases.compile_fail("tests/ui/handlers/fail/*.rs");
     } else {
         eprintln!(
-            "skipping tests/ui/macros/fail: the .stderr snapshots are for rustc {PINNED_TOOLCHAIN}"
+            "skipping tests/ui/macros/fail and tests/ui/handlers/fail: the .stderr snapshots are \
+             for rustc {PINNED_TOOLCHAIN}"
         );
     }
 }

@@ -1,20 +1,60 @@
-//! The checks and the generated assertion shared by `#[pre_action]` and `#[post_action]`.
+//! The checks and the generated assertions shared by `#[pre_action]` and `#[post_action]`.
+//!
+//! The macros know no event by name. They check what the syntax shows (an `async fn`, not
+//! `unsafe`, not generic, no `self`, one to three arguments, a return type for a pre-action
+//! handler); everything about types is left to compile-time assertions, one per type in the
+//! signature and spanned at it, that go through the traits of `twilio_webhooks::handler::checks`.
+//! Those traits carry the messages, so aliases and renamed imports work like any other path.
 
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::{Span, TokenStream, TokenTree};
 use quote::{quote, quote_spanned, ToTokens};
 use syn::parse::{Parse, ParseStream};
-use syn::{
-    FnArg, GenericArgument, Ident, ItemFn, LitStr, PathArguments, ReturnType, Signature, Token,
-    Type, TypePath,
-};
+use syn::spanned::Spanned;
+use syn::{FnArg, Ident, ItemFn, LitStr, ReturnType, Signature, Token, Type};
 
-use crate::events::{self, Kind, Known, Modification};
+/// Whether a handler answers before (pre-action) or after (post-action) a change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// `#[pre_action]`: answered with a decision.
+    Pre,
+    /// `#[post_action]`: only acknowledged.
+    Post,
+}
 
-/// Expands an attribute: the function exactly as written, then either the compile-time
-/// assertion or the errors found.
+impl Kind {
+    /// The attribute for this kind, as written.
+    fn attribute(self) -> &'static str {
+        match self {
+            Self::Pre => "#[pre_action]",
+            Self::Post => "#[post_action]",
+        }
+    }
+
+    /// "pre-action" or "post-action".
+    fn adjective(self) -> &'static str {
+        match self {
+            Self::Pre => "pre-action",
+            Self::Post => "post-action",
+        }
+    }
+
+    /// An event of this kind, for examples in messages.
+    fn example_event(self) -> &'static str {
+        match self {
+            Self::Pre => "OnMessageAdd",
+            Self::Post => "OnMessageAdded",
+        }
+    }
+}
+
+/// The most arguments a handler takes: the event, `State<T>` and `Delivery`.
+const MAX_ARGUMENTS: usize = 3;
+
+/// Expands an attribute: the function exactly as written, then the errors found in its syntax
+/// and the compile-time assertions about its types.
 pub(crate) fn expand(kind: Kind, attr: TokenStream, item: TokenStream) -> TokenStream {
     let extra = match check(kind, attr, item.clone()) {
-        Ok(assertion) => assertion,
+        Ok(expansion) => expansion.into_token_stream(),
         Err(error) => error.to_compile_error(),
     };
     quote! {
@@ -47,7 +87,7 @@ impl Parse for Options {
                     )
                 })?);
             } else {
-                let unknown: proc_macro2::TokenTree = input.parse()?;
+                let unknown: TokenTree = input.parse()?;
                 return Err(syn::Error::new_spanned(
                     unknown,
                     "unknown argument; the only argument is `crate = \"path\"`, the path of the \
@@ -83,22 +123,42 @@ impl Errors {
     fn at(&mut self, span: Span, message: impl std::fmt::Display) {
         self.push(syn::Error::new(span, message));
     }
+}
 
-    fn finish(self) -> syn::Result<()> {
-        self.0.map_or(Ok(()), Err)
+/// What the attribute adds after the function.
+struct Expansion {
+    /// The mistakes seen in the syntax.
+    errors: Errors,
+    /// The type-level assertions, when the signature can be read by them.
+    assertions: Option<TokenStream>,
+}
+
+impl ToTokens for Expansion {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        if let Some(errors) = &self.errors.0 {
+            tokens.extend(errors.to_compile_error());
+        }
+        if let Some(assertions) = &self.assertions {
+            tokens.extend(assertions.clone());
+        }
     }
 }
 
-/// The event argument, once recognised.
-struct EventArg<'a> {
-    ty: &'a Type,
-    name: String,
-    /// `None` for a post-action event, and for `PostActionEvent`.
-    modification: Option<Modification>,
+/// Which assertions the signature allows.
+struct Plan<'a> {
+    /// The function's name.
+    name: &'a Ident,
+    /// The argument types, in order.
+    arguments: Vec<&'a Type>,
+    /// The return type, when one is written.
+    output: Option<&'a Type>,
+    /// Whether the function can be called as a handler (so its future can be checked):
+    /// `async`, not `unsafe`, with one to three arguments.
+    callable: bool,
 }
 
-/// Checks the function; returns the compile-time assertion to emit after it.
-fn check(kind: Kind, attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
+/// Checks the function's syntax; returns the errors found and the assertions to emit.
+fn check(kind: Kind, attr: TokenStream, item: TokenStream) -> syn::Result<Expansion> {
     let options: Options = syn::parse2(attr)?;
     let function: ItemFn = syn::parse2(item).map_err(|_| {
         syn::Error::new(
@@ -113,28 +173,25 @@ fn check(kind: Kind, attr: TokenStream, item: TokenStream) -> syn::Result<TokenS
     })?;
     let sig = &function.sig;
     let mut errors = Errors::default();
-
-    check_qualifiers(kind, sig, &mut errors);
+    // Mistakes after which the types cannot be asserted outside the function: generic
+    // parameters, `self`, `impl Trait` arguments.
+    let mut unreadable = check_qualifiers(kind, sig, &mut errors);
 
     let mut arguments = Vec::new();
     for input in &sig.inputs {
         match input {
-            FnArg::Receiver(receiver) => receiver_error(receiver, &mut errors),
+            FnArg::Receiver(receiver) => {
+                unreadable = true;
+                errors.spanned(
+                    receiver,
+                    "handlers are plain functions and cannot take `self`; move the function out \
+                     of the `impl` block and take what it needs as `State<T>`",
+                );
+            }
             FnArg::Typed(argument) => arguments.push(&*argument.ty),
         }
     }
-    // The event is the first argument; one written later is reported as misplaced, once.
-    let position = match arguments.iter().position(|ty| names_an_event(ty)) {
-        Some(position) if position > 0 => {
-            errors.spanned(
-                arguments[position],
-                "the event must be the first argument; move it before the others",
-            );
-            position
-        }
-        _ => 0,
-    };
-    let event = if arguments.is_empty() {
+    if arguments.is_empty() && !unreadable {
         errors.at(
             sig.paren_token.span.join(),
             format!(
@@ -145,36 +202,76 @@ fn check(kind: Kind, attr: TokenStream, item: TokenStream) -> syn::Result<TokenS
                 kind.example_event()
             ),
         );
-        None
-    } else {
-        match event_arg(kind, arguments.remove(position)) {
-            Ok(event) => Some(event),
-            Err(error) => {
-                errors.push(error);
-                None
-            }
+    }
+    for ty in arguments.iter().skip(MAX_ARGUMENTS) {
+        errors.spanned(
+            ty,
+            "too many arguments: a handler takes the event, then optionally `State<T>` (the \
+             router's shared state) and `Delivery` (the request's metadata), in either order",
+        );
+    }
+    for ty in &arguments {
+        if contains_impl(ty.to_token_stream()) {
+            unreadable = true;
+            errors.spanned(
+                ty,
+                "handlers cannot take `impl Trait` arguments (they make the function generic); \
+                 write the type",
+            );
         }
-    };
-
-    let state = extra_args(arguments, &mut errors);
-
-    if let Some(event) = &event {
-        match kind {
-            Kind::Pre => check_pre_output(sig, event, &mut errors),
-            Kind::Post => check_post_output(sig, event, &mut errors),
+    }
+    let extras = arguments
+        .get(1..MAX_ARGUMENTS.min(arguments.len()))
+        .unwrap_or(&[]);
+    for (index, ty) in extras.iter().enumerate() {
+        let written = ty.to_token_stream().to_string();
+        if extras[..index]
+            .iter()
+            .any(|earlier| earlier.to_token_stream().to_string() == written)
+        {
+            errors.spanned(
+                ty,
+                format!("`{}` is taken twice; take it once", tidy(&written)),
+            );
         }
     }
 
-    errors.finish()?;
-    let Some(event) = event else {
-        // Unreachable: a missing event is an error above.
-        return Ok(TokenStream::new());
+    let output = match &sig.output {
+        ReturnType::Type(_, ty) => Some(&**ty),
+        ReturnType::Default => None,
     };
-    Ok(assertion(kind, &options.krate, sig, &event, state))
+    if kind == Kind::Pre && output.is_none() {
+        let event = arguments.first().map_or_else(
+            || kind.example_event().to_owned(),
+            |ty| tidy(&ty.to_token_stream().to_string()),
+        );
+        errors.spanned(
+            sig,
+            format!(
+                "pre-action handlers must return a decision; add a return type: \
+                 `-> DecisionFor<{event}>` (or a `Result` of it)"
+            ),
+        );
+    }
+
+    let assertions = (!unreadable && !arguments.is_empty()).then(|| {
+        let callable =
+            sig.asyncness.is_some() && sig.unsafety.is_none() && arguments.len() <= MAX_ARGUMENTS;
+        let plan = Plan {
+            name: &sig.ident,
+            arguments,
+            output,
+            callable,
+        };
+        assertions(kind, &options.krate, &plan)
+    });
+    Ok(Expansion { errors, assertions })
 }
 
-/// `async`, not `unsafe`, not generic.
-fn check_qualifiers(kind: Kind, sig: &Signature, errors: &mut Errors) {
+/// `async`, not `unsafe`, not generic. Returns whether the mistake makes the signature
+/// unreadable by the assertions.
+fn check_qualifiers(kind: Kind, sig: &Signature, errors: &mut Errors) -> bool {
+    let mut unreadable = false;
     if sig.asyncness.is_none() {
         errors.spanned(
             sig.fn_token,
@@ -192,6 +289,7 @@ fn check_qualifiers(kind: Kind, sig: &Signature, errors: &mut Errors) {
     }
     let generics = &sig.generics;
     if !generics.params.is_empty() {
+        unreadable = true;
         errors.spanned(
             generics,
             format!(
@@ -201,405 +299,114 @@ fn check_qualifiers(kind: Kind, sig: &Signature, errors: &mut Errors) {
             ),
         );
     } else if let Some(where_clause) = &generics.where_clause {
+        unreadable = true;
         errors.spanned(
             where_clause,
             "handlers cannot have a `where` clause; remove it",
         );
     }
     if let Some(variadic) = &sig.variadic {
+        unreadable = true;
         errors.spanned(variadic, "handlers cannot be variadic");
     }
+    unreadable
 }
 
-fn receiver_error(receiver: &syn::Receiver, errors: &mut Errors) {
-    errors.spanned(
-        receiver,
-        "handlers are plain functions and cannot take `self`; move the function out of the \
-         `impl` block and take what it needs as `State<T>`",
-    );
-}
-
-/// Removes parentheses and invisible groups around a type.
-fn peel(mut ty: &Type) -> &Type {
-    loop {
-        match ty {
-            Type::Paren(inner) => ty = &inner.elem,
-            Type::Group(inner) => ty = &inner.elem,
-            _ => return ty,
-        }
-    }
-}
-
-/// The last segment of a plain path type (`a::b::C<D>` -> `C<D>`).
-fn last_segment(ty: &Type) -> Option<&syn::PathSegment> {
-    match peel(ty) {
-        Type::Path(TypePath { qself: None, path }) => path.segments.last(),
-        _ => None,
-    }
-}
-
-/// The type arguments of a path segment (`Result<T, E>` -> `[T, E]`).
-fn type_arguments(segment: &syn::PathSegment) -> Vec<&Type> {
-    match &segment.arguments {
-        PathArguments::AngleBracketed(arguments) => arguments
-            .args
-            .iter()
-            .filter_map(|argument| match argument {
-                GenericArgument::Type(ty) => Some(ty),
-                _ => None,
-            })
-            .collect(),
-        _ => Vec::new(),
-    }
-}
-
-/// Whether a type is named like an event struct of either kind (or an event enum).
-fn names_an_event(ty: &Type) -> bool {
-    let ty = match peel(ty) {
-        Type::Reference(reference) => &*reference.elem,
-        ty => ty,
-    };
-    last_segment(ty).is_some_and(|segment| {
-        let name = segment.ident.to_string();
-        events::lookup(&name).is_some()
-            || matches!(name.as_str(), "PostActionEvent" | "PreActionEvent")
+/// Whether a type mentions `impl Trait` anywhere.
+fn contains_impl(tokens: TokenStream) -> bool {
+    tokens.into_iter().any(|token| match token {
+        TokenTree::Ident(ident) => ident == "impl",
+        TokenTree::Group(group) => contains_impl(group.stream()),
+        _ => false,
     })
 }
 
-/// Recognises the event argument's type.
-fn event_arg(kind: Kind, ty: &Type) -> syn::Result<EventArg<'_>> {
-    let peeled = peel(ty);
-    if let Type::Reference(reference) = peeled {
-        if let Ok(event) = event_arg(kind, &reference.elem) {
-            return Err(syn::Error::new_spanned(
-                reference,
-                format!(
-                    "handlers take the event by value; write `{}` instead of `&{}`",
-                    event.name, event.name
-                ),
-            ));
-        }
-        return event_arg(kind, &reference.elem);
-    }
-    let Some(segment) = last_segment(peeled) else {
-        return Err(syn::Error::new_spanned(
-            ty,
-            format!(
-                "the first argument of a {} handler must be a Conversations event; {}",
-                kind.adjective(),
-                kind.expected_list()
-            ),
-        ));
-    };
-    let name = segment.ident.to_string();
-    let event = |modification| {
-        Ok(EventArg {
-            ty: peeled,
-            name: name.clone(),
-            modification,
+/// The same tokens, all at `span`.
+fn respan(tokens: TokenStream, span: Span) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|mut token| {
+            if let TokenTree::Group(group) = &token {
+                let mut inner =
+                    proc_macro2::Group::new(group.delimiter(), respan(group.stream(), span));
+                inner.set_span(span);
+                token = TokenTree::Group(inner);
+            } else {
+                token.set_span(span);
+            }
+            token
         })
-    };
-    let fail = |message: String| Err(syn::Error::new_spanned(ty, message));
-
-    match (kind, events::lookup(&name), name.as_str()) {
-        (Kind::Pre, Some(Known::Pre(modification)), _) => event(Some(modification)),
-        (Kind::Post, Some(Known::Post), _) | (Kind::Post, None, "PostActionEvent") => event(None),
-        (_, Some(known), _) => {
-            let alternative = match events::counterpart(&name) {
-                Some(other) => {
-                    format!(" (or take `{other}`, its {} counterpart)", kind.adjective())
-                }
-                None => String::new(),
-            };
-            fail(format!(
-                "`{name}` is a {} event; use {}{alternative}",
-                known.kind().adjective(),
-                known.kind().attribute()
-            ))
-        }
-        (Kind::Pre, None, "PostActionEvent") => fail(format!(
-            "`PostActionEvent` is the post-action events; use {}",
-            Kind::Post.attribute()
-        )),
-        (Kind::Pre, None, "PreActionEvent" | "Event") => fail(format!(
-            "a pre-action handler handles one event, because each event has its own decision \
-             type; take one event struct and register one handler per event ({})",
-            kind.expected_list()
-        )),
-        (Kind::Post, None, "Event" | "PreActionEvent") => fail(format!(
-            "a post-action handler takes one post-action event, or `PostActionEvent` for all of \
-             them; {}",
-            kind.expected_list()
-        )),
-        (_, None, "State" | "Delivery") => fail(format!(
-            "the event comes first and `{name}` after it, e.g. \
-             `async fn handler(event: {}, state: State<AppState>, delivery: Delivery)`",
-            kind.example_event()
-        )),
-        (_, None, _) => match events::closest(&name) {
-            Some(suggestion) => {
-                let note = match events::lookup(suggestion).map(Known::kind) {
-                    Some(other) if other != kind => format!(
-                        " (a {} event: use {})",
-                        other.adjective(),
-                        other.attribute()
-                    ),
-                    _ => String::new(),
-                };
-                fail(format!(
-                    "`{name}` is not a Conversations event; did you mean `{suggestion}`?{note}"
-                ))
-            }
-            None => fail(format!(
-                "`{name}` is not a Conversations event; {}",
-                kind.expected_list()
-            )),
-        },
-    }
+        .collect()
 }
 
-/// Checks the arguments after the event; returns the state type, if one is taken.
-fn extra_args<'a>(arguments: Vec<&'a Type>, errors: &mut Errors) -> Option<&'a Type> {
-    const TAKES: &str = "a handler takes the event, then optionally `State<T>` (the router's \
-                         shared state) and `Delivery` (the request's metadata), in either order";
-    let mut state: Option<&Type> = None;
-    let mut delivery = false;
-    for (index, ty) in arguments.into_iter().enumerate() {
-        if index >= 2 {
-            errors.spanned(ty, format!("too many arguments: {TAKES}"));
-            continue;
-        }
-        let peeled = peel(ty);
-        if let Type::Reference(reference) = peeled {
-            let name = last_segment(&reference.elem).map(|segment| segment.ident.to_string());
-            if let Some(name @ ("State" | "Delivery")) = name.as_deref() {
-                errors.spanned(
-                    reference,
-                    format!("take `{name}` by value, without the `&`"),
-                );
-                continue;
-            }
-        }
-        let segment = last_segment(peeled);
-        match segment.map(|segment| segment.ident.to_string()).as_deref() {
-            Some("State") => {
-                let arguments = segment.map(type_arguments).unwrap_or_default();
-                if state.is_some() {
-                    errors.spanned(ty, "`State` is taken twice; take it once");
-                } else if let [inner] = arguments.as_slice() {
-                    state = Some(inner);
-                } else {
-                    errors.spanned(
-                        ty,
-                        "write `State<T>`, with `T` the type of the router's state",
-                    );
-                }
-            }
-            Some("Delivery") => {
-                if delivery {
-                    errors.spanned(ty, "`Delivery` is taken twice; take it once");
-                }
-                delivery = true;
-            }
-            _ => errors.spanned(
-                ty,
-                format!(
-                    "{TAKES}; this argument cannot be taken (to use a value of your own, put it \
-                     in the router's state and take `State<T>`)"
-                ),
-            ),
-        }
-    }
-    state
+/// A type as written, without the spaces `to_string` puts around punctuation.
+fn tidy(written: &str) -> String {
+    written
+        .replace(" :: ", "::")
+        .replace(":: ", "::")
+        .replace(" < ", "<")
+        .replace(" <", "<")
+        .replace("< ", "<")
+        .replace(" >", ">")
+        .replace(" ,", ",")
+        .replace("& ", "&")
 }
 
-/// What a pre-action handler must return, for messages.
-/// `arrow` writes them as return types (`-> ...`).
-fn decision_help(event: &EventArg<'_>, arrow: bool) -> String {
-    let name = &event.name;
-    let arrow = if arrow { "-> " } else { "" };
-    let decision = match event.modification {
-        Some(Modification::Unmodifiable) | None => "Decision".to_owned(),
-        Some(modification) => format!("Decision<{}>", modification.type_name()),
-    };
-    format!("`{arrow}DecisionFor<{name}>` (or `{arrow}{decision}`, or a `Result` of either)")
-}
+/// The hidden assertions: one call per type in the signature, spanned at it, so an error about
+/// a type points at that type. The function itself is checked only for what no single type
+/// shows (a future that is not `Send`).
+fn assertions(kind: Kind, krate: &syn::Path, plan: &Plan<'_>) -> TokenStream {
+    let checks = quote!(#krate::handler::checks);
+    let event_var = Ident::new("__twilio_webhooks_event", Span::mixed_site());
+    let name = plan.name;
+    let event = plan.arguments[0];
+    let argument_types = &plan.arguments;
+    let args = quote!((#(#argument_types,)*));
 
-/// Why modification `found` does not fit the event, and what does.
-fn modification_mismatch(event: &EventArg<'_>, found: &str) -> String {
-    let name = &event.name;
-    match event.modification {
-        Some(Modification::Message) => format!(
-            "`{name}` can only be modified with a `MessageModification` (body, author, \
-             attributes), not `{found}`; return `Decision<MessageModification>` or \
-             `DecisionFor<{name}>`"
-        ),
-        Some(Modification::Conversation) => format!(
-            "`{name}` can only be modified with a `ConversationModification` (friendly name), \
-             not `{found}`; return `Decision<ConversationModification>` or `DecisionFor<{name}>`"
-        ),
-        Some(Modification::Unmodifiable) | None => format!(
-            "`{name}` cannot be modified, only accepted or rejected, so `{found}` does not fit; \
-             return `Decision` (that is, `Decision<Unmodifiable>`) or `DecisionFor<{name}>`"
-        ),
-    }
-}
-
-fn check_pre_output(sig: &Signature, event: &EventArg<'_>, errors: &mut Errors) {
-    let ty = match &sig.output {
-        ReturnType::Type(_, ty) => ty,
-        ReturnType::Default => {
-            errors.spanned(
-                sig,
-                format!(
-                    "pre-action handlers must return a decision; add a return type: {}",
-                    decision_help(event, true)
-                ),
-            );
-            return;
-        }
+    let mut body = TokenStream::new();
+    let event_check = match kind {
+        Kind::Pre => quote!(pre_action_event),
+        Kind::Post => quote!(post_action_event),
     };
-    let mut ty = peel(ty);
-    if let Some(segment) = last_segment(ty).filter(|segment| segment.ident == "Result") {
-        if let Some(ok) = type_arguments(segment).first() {
-            ty = peel(ok);
-        }
-    }
-    if matches!(ty, Type::Tuple(tuple) if tuple.elems.is_empty()) {
-        errors.spanned(
-            ty,
-            format!(
-                "pre-action handlers must return a decision, not `()`; return {}",
-                decision_help(event, false)
-            ),
-        );
-        return;
-    }
-    let Some(segment) = last_segment(ty) else {
-        return;
-    };
-    let Some(expected) = event.modification else {
-        return;
-    };
-    if segment.ident == "Decision" {
-        match type_arguments(segment).as_slice() {
-            [] if expected != Modification::Unmodifiable => errors.spanned(
-                &segment.ident,
-                format!(
-                    "`Decision` without a parameter is `Decision<Unmodifiable>`, which cannot \
-                     modify `{}`; return `Decision<{}>` or `DecisionFor<{}>`",
-                    event.name,
-                    expected.type_name(),
-                    event.name
-                ),
-            ),
-            [argument] => {
-                let found = last_segment(argument).map(|segment| segment.ident.to_string());
-                let found_modification = found.as_deref().and_then(Modification::from_type_name);
-                if let (Some(found), Some(modification)) = (found, found_modification) {
-                    if modification != expected {
-                        errors.spanned(argument, modification_mismatch(event, &found));
-                    }
-                }
-            }
-            _ => {}
-        }
-    } else if segment.ident == "DecisionFor" {
-        let [argument] = type_arguments(segment)[..] else {
-            return;
-        };
-        let Some(named) = last_segment(argument).map(|segment| segment.ident.to_string()) else {
-            return;
-        };
-        match events::lookup(&named) {
-            Some(Known::Pre(modification)) if modification != expected => {
-                errors.spanned(
-                    argument,
-                    format!(
-                        "`DecisionFor<{named}>` is `Decision<{}>`, which does not fit `{}`; \
-                         return `DecisionFor<{}>`",
-                        modification.type_name(),
-                        event.name,
-                        event.name
-                    ),
-                );
-            }
-            Some(Known::Post) => errors.spanned(
-                argument,
-                format!(
-                    "`{named}` is a post-action event and has no decision; return \
-                     `DecisionFor<{}>`",
-                    event.name
-                ),
-            ),
-            _ => {}
-        }
-    }
-}
-
-fn check_post_output(sig: &Signature, event: &EventArg<'_>, errors: &mut Errors) {
-    let ReturnType::Type(_, ty) = &sig.output else {
-        return;
-    };
-    let mut ty = peel(ty);
-    if let Some(segment) = last_segment(ty).filter(|segment| segment.ident == "Result") {
-        if let Some(ok) = type_arguments(segment).first() {
-            ty = peel(ok);
-        }
-    }
-    let Some(segment) = last_segment(ty) else {
-        return;
-    };
-    if segment.ident == "Decision" || segment.ident == "DecisionFor" {
-        let pre = match events::counterpart(&event.name) {
-            Some(pre) => format!(
-                " (to accept, modify or reject the change before it happens, handle `{pre}` \
-                 with #[pre_action])"
-            ),
-            None => String::new(),
-        };
-        errors.spanned(
-            ty,
-            format!(
-                "post-action events are only acknowledged; return `()` or `Result<(), E>`{pre}"
-            ),
-        );
-    }
-}
-
-/// The hidden assertion that the function is a handler for its event, checked by the compiler
-/// with the real types (so type aliases, `Send` futures and the like are checked too).
-fn assertion(
-    kind: Kind,
-    krate: &syn::Path,
-    sig: &Signature,
-    event: &EventArg<'_>,
-    state: Option<&Type>,
-) -> TokenStream {
-    let name: &Ident = &sig.ident;
-    let event_ty = event.ty;
-    let state_ty = match state {
-        Some(state) => quote!(#state),
-        None => quote!(()),
-    };
-    let argument_types = sig.inputs.iter().filter_map(|input| match input {
-        FnArg::Typed(argument) => Some(&argument.ty),
-        FnArg::Receiver(_) => None,
+    body.extend(quote_spanned! {event.span()=>
+        let #event_var = #checks::#event_check::<#event, _>();
     });
-    let check = match kind {
-        Kind::Pre => quote!(assert_pre_action_handler),
-        Kind::Post => quote!(assert_post_action_handler),
-    };
-    let span = name.span();
-    let call = quote_spanned! {span=>
-        #krate::handler::checks::#check::<#event_ty, #state_ty, (#(#argument_types,)*), _>(#name)
-    };
+    for ty in plan.arguments.iter().take(MAX_ARGUMENTS).skip(1) {
+        body.extend(quote_spanned! {ty.span()=>
+            #checks::argument::<#ty, _>();
+        });
+    }
+    if let Some(output) = plan.output {
+        let (by_type, by_function) = match kind {
+            Kind::Pre => (quote!(pre_action_output), quote!(pre_action_returns)),
+            Kind::Post => (quote!(post_action_output), quote!(post_action_returns)),
+        };
+        if !contains_impl(output.to_token_stream()) {
+            body.extend(quote_spanned! {output.span()=>
+                #checks::#by_type::<#output, _, _>(&#event_var);
+            });
+        } else if plan.callable {
+            // `impl Trait` cannot be written in a turbofish: ask the function what it returns,
+            // with every token at the return type so that is where an error points.
+            let span = output.span();
+            let function = respan(quote!(#checks::#by_function::<#args, _, _, _>), span);
+            let name = respan(quote!(#name), span);
+            body.extend(quote_spanned! {span=>
+                #function(&#event_var, &#name);
+            });
+        }
+    }
+    if plan.callable {
+        body.extend(quote_spanned! {name.span()=>
+            #checks::send_future::<#args, _>(&#name);
+        });
+    }
     quote! {
         #[doc(hidden)]
         const _: () = {
-            #[allow(dead_code, clippy::all)]
+            #[allow(dead_code, unused, clippy::all)]
             fn __twilio_webhooks_check() {
-                let _ = #call;
+                #body
             }
         };
     }
@@ -609,10 +416,20 @@ fn assertion(
 mod tests {
     use super::*;
 
-    fn errors(kind: Kind, item: TokenStream) -> String {
+    fn expansion(kind: Kind, item: TokenStream) -> Expansion {
         match check(kind, TokenStream::new(), item) {
-            Ok(_) => String::new(),
-            Err(error) => error
+            Ok(expansion) => expansion,
+            Err(error) => Expansion {
+                errors: Errors(Some(error)),
+                assertions: None,
+            },
+        }
+    }
+
+    fn errors(kind: Kind, item: TokenStream) -> String {
+        match expansion(kind, item).errors.0 {
+            None => String::new(),
+            Some(error) => error
                 .into_iter()
                 .map(|error| error.to_string())
                 .collect::<Vec<_>>()
@@ -620,34 +437,28 @@ mod tests {
         }
     }
 
+    fn assertions(kind: Kind, item: TokenStream) -> String {
+        expansion(kind, item)
+            .assertions
+            .map(|tokens| tokens.to_string())
+            .unwrap_or_default()
+    }
+
     #[test]
-    fn accepts_handlers() {
+    fn accepts_any_types() {
+        // Nothing is known about types: any name, alias or path passes the syntax checks.
         let ok = [
             quote!(
                 async fn h(e: OnMessageAdd) -> DecisionFor<OnMessageAdd> {}
             ),
             quote!(
-                async fn h(e: events::OnMessageAdd) -> Decision<MessageModification> {}
+                async fn h(e: Incoming) -> Answer {}
             ),
             quote!(
-                async fn h(
-                    e: OnMessageAdd,
-                    d: Delivery,
-                    State(s): State<A>,
-                ) -> anyhow::Result<DecisionFor<OnMessageAdd>> {
-                }
+                async fn h(e: String, d: Delivery, State(s): State<A>) -> anyhow::Result<D> {}
             ),
             quote!(
-                async fn h(e: OnParticipantAdd) -> Decision {}
-            ),
-            quote!(
-                async fn h(e: OnParticipantAdd) -> Result<Decision<Unmodifiable>, E> {}
-            ),
-            quote!(
-                async fn h(e: OnMessageUpdate) -> DecisionFor<OnMessageAdd> {}
-            ),
-            quote!(
-                async fn h(e: OnMessageAdd) -> MyAlias {}
+                async fn h(e: conversations::OnParticipantAdd) -> Decision {}
             ),
         ];
         for item in ok {
@@ -658,10 +469,10 @@ mod tests {
                 async fn h(e: OnMessageAdded) {}
             ),
             quote!(
-                async fn h(e: PostActionEvent, s: State<A>) -> Result<(), E> {}
+                async fn h(e: All, s: State<A>) -> Result<(), E> {}
             ),
             quote!(
-                async fn h(e: OnUserAdded) -> std::io::Result<()> {}
+                async fn h(e: OnUserAdded) -> DecisionFor<OnMessageAdd> {}
             ),
         ];
         for item in ok {
@@ -670,33 +481,96 @@ mod tests {
     }
 
     #[test]
-    fn rejects_mistakes() {
+    fn rejects_what_the_syntax_shows() {
         let cases = [
-            (Kind::Pre, quote!(fn h(e: OnMessageAdd) -> Decision<MessageModification> {}), "must be `async fn`"),
-            (Kind::Pre, quote!(async fn h() -> Decision {}), "take the event as their first argument"),
-            (Kind::Pre, quote!(async fn h(e: String) -> Decision {}), "`String` is not a Conversations event; expected one of the pre-action events"),
-            (Kind::Pre, quote!(async fn h(e: OnMesageAdd) -> Decision {}), "did you mean `OnMessageAdd`?"),
-            (Kind::Pre, quote!(async fn h(e: OnMessageAdded) {}), "`OnMessageAdded` is a post-action event; use #[post_action] (or take `OnMessageAdd`"),
-            (Kind::Post, quote!(async fn h(e: OnUserUpdate) {}), "`OnUserUpdate` is a pre-action event; use #[pre_action] (or take `OnUserUpdated`"),
-            (Kind::Pre, quote!(async fn h(e: OnMessageAdd) -> Decision<ConversationModification> {}), "can only be modified with a `MessageModification`"),
-            (Kind::Pre, quote!(async fn h(e: OnMessageAdd) -> Result<Decision<ConversationModification>, E> {}), "can only be modified with a `MessageModification`"),
-            (Kind::Pre, quote!(async fn h(e: OnConversationUpdate) -> Decision<MessageModification> {}), "can only be modified with a `ConversationModification`"),
-            (Kind::Pre, quote!(async fn h(e: OnParticipantAdd) -> Decision<MessageModification> {}), "cannot be modified, only accepted or rejected"),
-            (Kind::Pre, quote!(async fn h(e: OnMessageAdd) -> Decision {}), "`Decision` without a parameter"),
-            (Kind::Pre, quote!(async fn h(e: OnMessageAdd) -> DecisionFor<OnConversationAdd> {}), "does not fit `OnMessageAdd`"),
-            (Kind::Pre, quote!(async fn h(e: OnMessageAdd) {}), "must return a decision; add a return type: `-> DecisionFor<OnMessageAdd>` (or `-> Decision<MessageModification>`"),
-            (Kind::Pre, quote!(async fn h(e: OnMessageAdd) -> Result<(), E> {}), "not `()`"),
-            (Kind::Post, quote!(async fn h(e: OnMessageAdded) -> DecisionFor<OnMessageAdd> {}), "post-action events are only acknowledged"),
-            (Kind::Post, quote!(async fn h(e: OnMessageAdded, x: String) {}), "this argument cannot be taken"),
-            (Kind::Post, quote!(async fn h(e: OnMessageAdded, x: Delivery, y: Delivery) {}), "`Delivery` is taken twice"),
-            (Kind::Post, quote!(async fn h(e: OnMessageAdded, x: Delivery, y: State<S>, z: State<S>) {}), "too many arguments"),
-            (Kind::Post, quote!(async fn h(e: &OnMessageAdded) {}), "by value"),
-            (Kind::Post, quote!(async fn h(&self, e: OnMessageAdded) {}), "cannot take `self`"),
-            (Kind::Post, quote!(async fn h<T>(e: OnMessageAdded) {}), "generic handler"),
-            (Kind::Post, quote!(async fn h(s: State<S>, e: OnMessageAdded) {}), "the event must be the first argument"),
-            (Kind::Post, quote!(async fn h(s: State<S>) {}), "the event comes first"),
-            (Kind::Pre, quote!(async fn h(e: PreActionEvent) -> Decision {}), "one event"),
-            (Kind::Pre, quote!(struct S;), "goes on a handler"),
+            (
+                Kind::Pre,
+                quote!(
+                    fn h(e: E) -> D {}
+                ),
+                "must be `async fn`",
+            ),
+            (
+                Kind::Pre,
+                quote!(
+                    async fn h() -> D {}
+                ),
+                "take the event as their first argument",
+            ),
+            (
+                Kind::Pre,
+                quote!(
+                    async fn h(e: OnMessageAdd) {}
+                ),
+                "must return a decision; add a return type: `-> DecisionFor<OnMessageAdd>`",
+            ),
+            (
+                Kind::Pre,
+                quote!(
+                    async fn h(e: conversations::OnMessageAdd) {}
+                ),
+                "`-> DecisionFor<conversations::OnMessageAdd>`",
+            ),
+            (
+                Kind::Post,
+                quote!(
+                    async fn h(e: E, x: Delivery, y: Delivery) {}
+                ),
+                "`Delivery` is taken twice",
+            ),
+            (
+                Kind::Post,
+                quote!(
+                    async fn h(e: E, x: Delivery, y: State<S>, z: State<S>) {}
+                ),
+                "too many arguments",
+            ),
+            (
+                Kind::Post,
+                quote!(
+                    async fn h(e: E, x: impl Clone) {}
+                ),
+                "`impl Trait` arguments",
+            ),
+            (
+                Kind::Post,
+                quote!(
+                    async fn h(&self, e: E) {}
+                ),
+                "cannot take `self`",
+            ),
+            (
+                Kind::Post,
+                quote!(
+                    async fn h<T>(e: E) {}
+                ),
+                "generic handler",
+            ),
+            (
+                Kind::Post,
+                quote!(
+                    async fn h(e: E)
+                    where
+                        E: Clone,
+                    {
+                    }
+                ),
+                "`where` clause",
+            ),
+            (
+                Kind::Post,
+                quote!(
+                    async unsafe fn h(e: E) {}
+                ),
+                "cannot be `unsafe fn`",
+            ),
+            (
+                Kind::Pre,
+                quote!(
+                    struct S;
+                ),
+                "goes on a handler",
+            ),
         ];
         for (kind, item, expected) in cases {
             let found = errors(kind, item.clone());
@@ -716,26 +590,95 @@ mod tests {
             ),
         );
         assert_eq!(found.lines().count(), 1, "{found}");
-        let found = errors(
-            Kind::Post,
-            quote!(
-                async fn h(s: State<S>, e: OnMessageAdded) {}
-            ),
-        );
-        assert_eq!(found.lines().count(), 1, "{found}");
     }
 
     #[test]
-    fn reports_every_mistake() {
+    fn reports_every_syntax_mistake() {
         let found = errors(
             Kind::Pre,
             quote!(
-                fn h(e: OnMessageAdd, x: u8) {}
+                unsafe fn h(e: OnMessageAdd, x: u8, y: u8, z: u8) {}
             ),
         );
         assert!(found.contains("async"), "{found}");
-        assert!(found.contains("cannot be taken"), "{found}");
+        assert!(found.contains("unsafe"), "{found}");
+        assert!(found.contains("too many arguments"), "{found}");
         assert!(found.contains("must return a decision"), "{found}");
+    }
+
+    #[test]
+    fn asserts_each_type_where_it_is_written() {
+        let pre = assertions(
+            Kind::Pre,
+            quote!(
+                async fn h(e: Incoming, s: State<A>, d: Delivery) -> Answer {}
+            ),
+        );
+        for expected in [
+            "pre_action_event :: < Incoming , _ >",
+            "argument :: < State < A > , _ >",
+            "argument :: < Delivery , _ >",
+            "pre_action_output :: < Answer , _ , _ >",
+            "send_future :: < (Incoming , State < A > , Delivery ,) , _ > (& h)",
+        ] {
+            assert!(pre.contains(expected), "{pre}\n  lacks: {expected}");
+        }
+        let post = assertions(
+            Kind::Post,
+            quote!(
+                async fn h(e: All) {}
+            ),
+        );
+        assert!(post.contains("post_action_event :: < All , _ >"), "{post}");
+        assert!(!post.contains("post_action_output"), "{post}");
+        assert!(post.contains("send_future"), "{post}");
+    }
+
+    #[test]
+    fn asserts_only_what_the_syntax_allows() {
+        // Not async: the types are still checked, the future is not.
+        let sync = assertions(
+            Kind::Pre,
+            quote!(
+                fn h(e: E) -> D {}
+            ),
+        );
+        assert!(sync.contains("pre_action_output"), "{sync}");
+        assert!(!sync.contains("send_future"), "{sync}");
+        // `impl Trait` in the return type: checked through the function.
+        let opaque = assertions(
+            Kind::Pre,
+            quote!(
+                async fn h(e: E) -> impl Sized {}
+            ),
+        );
+        assert!(opaque.contains("pre_action_returns"), "{opaque}");
+        assert!(!opaque.contains("pre_action_output"), "{opaque}");
+        // Generic, `self`, or no argument: nothing can be asserted.
+        for item in [
+            quote!(
+                async fn h<T>(e: T) {}
+            ),
+            quote!(
+                async fn h(&self, e: E) {}
+            ),
+            quote!(
+                async fn h() {}
+            ),
+        ] {
+            assert_eq!(assertions(Kind::Post, item.clone()), "", "{item}");
+        }
+    }
+
+    #[test]
+    fn tidies_written_types() {
+        let written = quote!(twilio_webhooks::conversations::OnMessageAdd).to_string();
+        assert_eq!(
+            tidy(&written),
+            "twilio_webhooks::conversations::OnMessageAdd"
+        );
+        let written = quote!(Result<Decision<M>, E>).to_string();
+        assert_eq!(tidy(&written), "Result<Decision<M>, E>");
     }
 
     #[test]

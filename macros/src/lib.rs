@@ -7,8 +7,8 @@
 //! In the spirit of axum's `#[debug_handler]`, the macros do not change the function: it is
 //! emitted exactly as written, stays callable in unit tests, and is registered explicitly with the
 //! router (there is no global registry). What they add is checking: a mistake in a handler's
-//! signature is reported at the offending token, with a message that says how to fix it, instead
-//! of as an unsatisfied trait bound where the handler is registered.
+//! signature is reported at the offending token, with a message that says how to fix it, where
+//! the handler is defined rather than where it is registered.
 //!
 //! ```rust,ignore
 //! use twilio_webhooks::conversations::{OnMessageAdd, OnMessageAdded};
@@ -38,42 +38,44 @@
 //!
 //! # What is checked
 //!
-//! - The function is an `async fn`; it is not `unsafe`, generic, or a method taking `self`.
-//! - Its first argument is a Conversations event of the attribute's kind, named by its struct
-//!   (the last path segment is compared, so `OnMessageAdd` and `events::OnMessageAdd` both work):
-//!   - `#[pre_action]`: `OnConversationAdd`, `OnConversationRemove`, `OnConversationUpdate`,
-//!     `OnMessageAdd`, `OnMessageRemove`, `OnMessageUpdate`, `OnParticipantAdd`,
-//!     `OnParticipantRemove`, `OnParticipantUpdate`, `OnUserUpdate`;
-//!   - `#[post_action]`: `OnConversationAdded`, `OnConversationRemoved`,
-//!     `OnConversationUpdated`, `OnConversationStateUpdated`, `OnMessageAdded`,
-//!     `OnMessageUpdated`, `OnMessageRemoved`, `OnParticipantAdded`, `OnParticipantUpdated`,
-//!     `OnParticipantRemoved`, `OnDeliveryUpdated`, `OnUserAdded`, `OnUserUpdated`, or
-//!     `PostActionEvent` for all thirteen.
+//! The macros know no event by name; the library's types say what a handler may be. Two kinds of
+//! check run:
 //!
-//!   A misspelt name gets a suggestion, and an event of the other kind names the right attribute.
-//! - The arguments after the event are at most one `State<T>` and one `Delivery`, in either order.
-//! - The return type fits the event. A pre-action handler returns `DecisionFor<OnX>`,
-//!   `Decision<M>` with `M` the event's modification (`MessageModification` for `onMessageAdd` /
-//!   `onMessageUpdate`, `ConversationModification` for `onConversationAdd` /
-//!   `onConversationUpdate`, `Unmodifiable` (the default, so plain `Decision`) for every other),
-//!   or a `Result` of either. A post-action handler returns `()` or `Result<(), E>`.
+//! - **The syntax**, read by the macro: the function is an `async fn`; it is not `unsafe`,
+//!   generic, or a method taking `self`; it takes one to three arguments, none of them
+//!   `impl Trait`, none after the event written twice; a pre-action handler has a return type.
+//! - **The types**, asserted by the compiler: next to the function the macro emits one hidden
+//!   assertion per type in the signature, spanned at that type, so an error points at it:
+//!   - the first argument is an event of the attribute's kind: one pre-action event struct for
+//!     `#[pre_action]`, one post-action event struct or `PostActionEvent` for
+//!     `#[post_action]`. An event of the other kind names the right attribute; anything else
+//!     is told which events fit;
+//!   - each argument after it is `State<T>` (with `T: Clone + Send + Sync + 'static`) or
+//!     `Delivery`; `axum::extract::State` is reported as the wrong `State`;
+//!   - the return type fits the event. A pre-action handler returns `DecisionFor<E>` for its
+//!     event `E` (that is `Decision<M>` with `E`'s modification type `M`:
+//!     `MessageModification` for a new or edited message, `ConversationModification` for a new
+//!     or updated conversation, `Unmodifiable`, the default, so a plain `Decision`, for the
+//!     others), or a `Result` of it whose error is `Display`; the message names the decision
+//!     the event takes. A post-action handler returns `()` or `Result<(), E>`;
+//!   - the future the function returns is `Send`.
 //!
-//! These checks read the signature as written. Where they cannot tell (a type alias for the
-//! return type, a future that is not `Send`, a state type that is not `Clone`), a hidden
-//! compile-time assertion next to the function asks the compiler whether the function really is a
-//! handler for its event, so every mistake still fails to compile where the handler is defined.
+//! The messages come from `#[diagnostic::on_unimplemented]` on the library's traits. A misspelt
+//! type is the compiler's own "cannot find type" error, with its suggestion of a similar name.
 //!
 //! # Where the attributes go
 //!
 //! On free functions: at module level, in nested modules, or inside a function body. Not on
 //! methods or associated functions in an `impl` block (the assertion is an item that cannot live
-//! there); write a free function that calls the method instead. The event type must be written by
-//! its name: a renamed import (`use ...::OnMessageAdd as Incoming`) or a type alias is reported as
-//! not being a Conversations event.
+//! there); write a free function that calls the method instead. Types are written any way Rust
+//! allows: a module path (`conversations::OnMessageAdd`), a renamed import
+//! (`use twilio_webhooks::conversations::OnMessageAdd as Incoming;`) or a type alias
+//! (`type Msg = OnMessageAdd;`, `type Answer = DecisionFor<Msg>;`) all work, because what is
+//! checked is the type, not its name.
 //!
 //! # Renamed crate
 //!
-//! The assertion refers to the library as `::twilio_webhooks`. If you depend on it under another
+//! The assertions refer to the library as `::twilio_webhooks`. If you depend on it under another
 //! name, say so with `crate`:
 //!
 //! ```rust,ignore
@@ -88,10 +90,9 @@
 
 use proc_macro::TokenStream;
 
-mod events;
 mod expand;
 
-use events::Kind;
+use expand::Kind;
 
 /// Checks that an `async fn` is a pre-action handler; emits the function unchanged.
 ///
@@ -118,12 +119,12 @@ use events::Kind;
 /// message event:
 ///
 /// ```text
-/// error: `OnMessageAdd` can only be modified with a `MessageModification` (body, author,
-///        attributes), not `ConversationModification`; return `Decision<MessageModification>`
-///        or `DecisionFor<OnMessageAdd>`
+/// error[E0277]: `OnMessageAdd` is answered with `Decision<MessageModification>`, not
+///               `Decision<ConversationModification>`
 ///   |
 /// 4 | async fn rename(message: OnMessageAdd) -> Decision<ConversationModification> {
-///   |                                                    ^^^^^^^^^^^^^^^^^^^^^^^^
+///   |                                           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ expected
+///   |                     `Decision<MessageModification>`: return `DecisionFor<OnMessageAdd>`
 /// ```
 ///
 /// Takes one optional argument, `crate = "path"`: the path of the `twilio-webhooks` crate when it
@@ -154,8 +155,12 @@ pub fn pre_action(attr: TokenStream, item: TokenStream) -> TokenStream {
 /// Returning a decision is reported at its type:
 ///
 /// ```text
-/// error: post-action events are only acknowledged; return `()` or `Result<(), E>` (to accept,
-///        modify or reject the change before it happens, handle `OnMessageAdd` with #[pre_action])
+/// error[E0277]: a post-action handler for `OnMessageAdded` returns `()` or `Result<(), E>`,
+///               not `Decision<MessageModification>`
+///   |
+/// 4 | async fn archive(message: OnMessageAdded) -> DecisionFor<OnMessageAdd> {
+///   |                                              ^^^^^^^^^^^^^^^^^^^^^^^^^ post-action
+///   |                                                  webhooks are only acknowledged
 /// ```
 ///
 /// Takes one optional argument, `crate = "path"`, as [`macro@pre_action`] does.

@@ -60,6 +60,12 @@ use crate::sid::{AccountSid, ConversationSid};
 /// assert_eq!(OnUserAdded::EVENT_TYPE, "onUserAdded");
 /// assert!(OnUserAdded::from_form(b"EventType=onUserAdd").is_err());
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a Conversations event",
+    label = "not a Conversations event",
+    note = "the events are the structs of `twilio_webhooks::conversations`, one per `EventType`: \
+            `OnMessageAdd`, `OnMessageAdded`, …"
+)]
 pub trait ConversationsEvent:
     Sized + Clone + std::fmt::Debug + Serialize + Send + Sync + 'static
 {
@@ -96,6 +102,14 @@ pub trait ConversationsEvent:
 
 /// A pre-action event: answered with a [`Decision`](crate::Decision) whose modification type
 /// says what the answer may change.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a pre-action event",
+    label = "not a pre-action event",
+    note = "pre-action events are the ones Twilio sends before a change and that are answered \
+            with a decision: `OnMessageAdd`, `OnConversationUpdate`, `OnParticipantAdd`, … \
+            (the variants of `PreActionEvent`)",
+    note = "a post-action event (`OnMessageAdded`, …) is only acknowledged: it has no decision"
+)]
 pub trait PreActionWebhook: ConversationsEvent {
     /// What a modification of this event may change: [`MessageModification`](crate::MessageModification),
     /// [`ConversationModification`](crate::ConversationModification), or
@@ -104,6 +118,12 @@ pub trait PreActionWebhook: ConversationsEvent {
 }
 
 /// A post-action event: only acknowledged.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a post-action event",
+    label = "not a post-action event",
+    note = "post-action events are the ones Twilio sends after a change, only acknowledged: \
+            `OnMessageAdded`, `OnUserAdded`, … (the variants of `PostActionEvent`)"
+)]
 pub trait PostActionWebhook: ConversationsEvent {}
 
 /// The one `EventType` of a webhook.

@@ -18,4 +18,15 @@ async fn backwards(state: State<()>, message: OnMessageAdded) {
     let _ = (message, state);
 }
 
+#[post_action]
+async fn axum_state(message: OnMessageAdded, state: axum::extract::State<u8>) {
+    let _ = (message, state);
+}
+
+#[pre_action]
+async fn two_events(message: OnMessageAdd, again: OnMessageAdd) -> DecisionFor<OnMessageAdd> {
+    let _ = (message, again);
+    Decision::accept()
+}
+
 fn main() {}

@@ -28,4 +28,10 @@ async fn state_not_clone(message: OnMessageAdded, state: State<NotClone>) {
     let _ = (message, state);
 }
 
+// A return type the macro cannot write out is checked through the function.
+#[pre_action]
+async fn opaque(message: OnMessageAdd) -> impl Sized {
+    message
+}
+
 fn main() {}
