@@ -16,9 +16,9 @@
 //!   [`Validator`] (keyring of auth tokens and shared keys, public URL behind proxies), the
 //!   [`ValidateSignatureLayer`] middleware for any handler, and plain functions.
 //! - [`Params`]: the body decoded once; the signature check and the parser share it.
-//! - [`Event`], [`PreActionEvent`], [`PostActionEvent`]: the 23 events, one struct each in
-//!   [`events`], with typed [`sid`]s, timestamps, [`attributes`], [`media`] and
-//!   [`binding`]s. Unknown events are kept as [`UnknownEvent`], never an error.
+//! - [`conversations`]: [`Event`], [`PreActionEvent`], [`PostActionEvent`] and the 23 events,
+//!   one struct each, with typed [`sid`]s, timestamps, attributes, media and messaging
+//!   bindings. Unknown events are kept as [`UnknownEvent`], never an error.
 //! - [`Decision`]: accept, modify or reject a pre-action event; what may be modified is checked
 //!   at compile time ([`MessageModification`], [`ConversationModification`], [`Unmodifiable`]).
 //! - [`ParseError`]: what was wrong, in which event and parameter.
