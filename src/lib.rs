@@ -86,6 +86,7 @@ pub mod params;
 pub mod router;
 pub mod sid;
 pub mod signature;
+pub mod streams;
 pub mod testing;
 
 pub use conversations::{

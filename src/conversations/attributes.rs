@@ -1,6 +1,7 @@
 //! `Attributes`: the metadata a customer attaches to conversations, messages, participants and
 //! users, sent by Twilio as stringified JSON.
 
+use serde::de::{Deserialize, Deserializer};
 use serde::ser::{Serialize, Serializer};
 
 use crate::conversations::field::ParamValue;
@@ -76,6 +77,29 @@ impl Serialize for Attributes {
             Self::Json(value) => value.serialize(serializer),
             Self::Text(text) => serializer.serialize_str(text),
         }
+    }
+}
+
+/// Reads attributes given as a JSON value (Event Streams sends an object) or as a JSON string
+/// holding JSON text (parsed, and kept as text when it is not JSON, as [`from_text`] does).
+///
+/// [`from_text`]: Attributes::from_text
+///
+/// ```
+/// use twilio_webhooks::conversations::Attributes;
+///
+/// let object: Attributes = serde_json::from_str(r#"{"priority":"high"}"#)?;
+/// let text: Attributes = serde_json::from_str(r#""{\"priority\":\"high\"}""#)?;
+/// assert_eq!(object, text);
+/// assert_eq!(object.json().and_then(|a| a["priority"].as_str()), Some("high"));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+impl<'de> Deserialize<'de> for Attributes {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(match serde_json::Value::deserialize(deserializer)? {
+            serde_json::Value::String(text) => Self::from_text(&text),
+            value => Self::Json(value),
+        })
     }
 }
 

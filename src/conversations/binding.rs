@@ -1,6 +1,9 @@
 //! `MessagingBinding.*`: how a participant or conversation creator is reached on SMS, MMS or
 //! WhatsApp.
 
+use std::fmt;
+
+use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
 use crate::conversations::BindingType;
@@ -41,6 +44,9 @@ pub struct MessagingBinding {
     pub author_address: Option<String>,
     /// `MessagingBinding.Type`: SMS, CHAT or WHATSAPP.
     pub binding_type: Option<BindingType>,
+    /// Other keys of a JSON binding (Event Streams sends, for example, `Level` and `Name` for
+    /// email participants), as received; always empty for a form webhook.
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl MessagingBinding {
@@ -129,6 +135,113 @@ impl Serialize for MessagingBinding {
         if let Some(value) = &self.binding_type {
             map.serialize_entry("type", value)?;
         }
+        for (key, value) in &self.extra {
+            map.serialize_entry(&*crate::streams::case::snake_case(key), value)?;
+        }
         map.end()
+    }
+}
+
+/// Reads the nested JSON object Event Streams sends (`{"Address": …, "ProxyAddress": …,
+/// "Type": …}`), or the JSON form above (`address`, `proxy_address`, …). `Address` may be a
+/// string or an array of strings; `null` values are absent; other keys go to `extra`.
+///
+/// ```
+/// use twilio_webhooks::conversations::{BindingType, MessagingBinding};
+///
+/// let binding: MessagingBinding = serde_json::from_str(
+///     r#"{"Address":"+15550001","ProxyAddress":"+15550002","Type":"SMS","Level":"to"}"#,
+/// )?;
+/// assert_eq!(binding.address(), Some("+15550001"));
+/// assert_eq!(binding.binding_type, Some(BindingType::Sms));
+/// assert_eq!(binding.extra["Level"], "to");
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+impl<'de> Deserialize<'de> for MessagingBinding {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(BindingVisitor)
+    }
+}
+
+/// One or several addresses.
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+enum Addresses {
+    One(String),
+    Many(Vec<String>),
+}
+
+struct BindingVisitor;
+
+impl<'de> Visitor<'de> for BindingVisitor {
+    type Value = MessagingBinding;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a messaging binding object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<MessagingBinding, A::Error> {
+        fn once<T, E: de::Error>(
+            slot: &mut Option<T>,
+            value: Option<T>,
+            name: &'static str,
+        ) -> Result<(), E> {
+            if slot.is_some() {
+                return Err(E::duplicate_field(name));
+            }
+            *slot = value;
+            Ok(())
+        }
+        let mut binding = MessagingBinding::default();
+        let mut addresses = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "Address" | "address" => {
+                    if addresses.is_some() {
+                        return Err(de::Error::duplicate_field("Address"));
+                    }
+                    addresses = Some(map.next_value::<Option<Addresses>>()?);
+                }
+                "ProxyAddress" | "proxy_address" => {
+                    once(
+                        &mut binding.proxy_address,
+                        map.next_value()?,
+                        "ProxyAddress",
+                    )?;
+                }
+                "ProjectedAddress" | "projected_address" => {
+                    once(
+                        &mut binding.projected_address,
+                        map.next_value()?,
+                        "ProjectedAddress",
+                    )?;
+                }
+                "AuthorAddress" | "author_address" => {
+                    once(
+                        &mut binding.author_address,
+                        map.next_value()?,
+                        "AuthorAddress",
+                    )?;
+                }
+                "Type" | "type" => {
+                    let text: Option<String> = map.next_value()?;
+                    let kind = text.map(|text| {
+                        let Ok(kind) = text.parse::<BindingType>();
+                        kind
+                    });
+                    once(&mut binding.binding_type, kind, "Type")?;
+                }
+                _ => {
+                    let value = map.next_value()?;
+                    binding.extra.insert(key, value);
+                }
+            }
+        }
+        binding.addresses = match addresses.flatten() {
+            None => Vec::new(),
+            Some(Addresses::One(address)) => vec![address],
+            Some(Addresses::Many(addresses)) => addresses,
+        };
+        Ok(binding)
     }
 }

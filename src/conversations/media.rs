@@ -12,8 +12,9 @@ use crate::sid::MediaSid;
 /// One media item attached to a message.
 ///
 /// Twilio's webhook spells the keys `Sid`, `ContentType`, `Filename`, `Size`; the REST API spells
-/// them `sid`, `content_type`, `filename`, `size`. Both are read; the JSON form uses the REST
-/// spelling. Keys this library does not know are kept in `extra`.
+/// them `sid`, `content_type`, `filename`, `size`; Event Streams spells the SID `MediaSid`. All
+/// are read; the JSON form uses the REST spelling. Keys this library does not know are kept in
+/// `extra`.
 ///
 /// ```
 /// use twilio_webhooks::conversations::Media;
@@ -72,7 +73,7 @@ impl<'de> Deserialize<'de> for Key {
 
             fn visit_str<E: de::Error>(self, key: &str) -> Result<Key, E> {
                 Ok(match key {
-                    "Sid" | "sid" => Key::Sid,
+                    "Sid" | "sid" | "MediaSid" => Key::Sid,
                     "ContentType" | "content_type" => Key::ContentType,
                     "Filename" | "filename" => Key::Filename,
                     "Size" | "size" => Key::Size,
@@ -173,6 +174,17 @@ mod tests {
             )
         );
         assert_eq!(serde_json::from_str::<Media>(&json).unwrap(), items[0]);
+    }
+
+    #[test]
+    fn event_streams_spelling() {
+        let item: Media = serde_json::from_str(&format!(
+            r#"{{"MediaSid":"{SID}","Filename":"x.png","ContentType":"image/png","Size":12232}}"#
+        ))
+        .unwrap();
+        assert_eq!(item.sid.as_str(), SID);
+        assert_eq!(item.size, Some(12232));
+        assert!(item.extra.is_empty());
     }
 
     #[test]
