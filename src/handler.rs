@@ -43,6 +43,7 @@ use crate::conversations::{
 use crate::conversations::{Decision, Modification};
 use crate::params::Params;
 use crate::sid::ConversationSid;
+use crate::streams::{BatchItem, CloudEvent, Event as StreamEventEnum, EventContext, StreamEvent};
 
 /// The router's shared state, for handlers that take it (like `axum::extract::State`).
 ///
@@ -357,6 +358,175 @@ macro_rules! impl_handlers {
 }
 
 impl_handlers!((), (A1), (A1, A2));
+
+// Event Streams handlers.
+
+/// Which events of a batch a handler taking an [`EventInput`] receives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum EventSelection {
+    /// The events of this CloudEvent `type`.
+    Type(&'static str),
+    /// A catch-all: every event whose data parsed (unknown types included) that no handler of
+    /// its own type takes.
+    Valid,
+    /// A catch-all that also receives the events whose data does not fit their type
+    /// ([`InvalidEvent`](crate::streams::InvalidEvent)s).
+    All,
+}
+
+/// What an Event Streams handler takes first: one event type ([`MessageAdded`](crate::streams::MessageAdded),
+/// [`ExecutionStarted`](crate::streams::ExecutionStarted), …), or a catch-all: the
+/// [`streams::Event`](crate::streams::Event) enum, the whole [`CloudEvent`], or a
+/// [`BatchItem`] to see invalid events too.
+///
+/// A handler of one type takes precedence over a catch-all for that type.
+///
+/// ```
+/// use twilio_webhooks::handler::{EventInput, EventSelection};
+/// use twilio_webhooks::streams::{BatchItem, Event, MessageAdded};
+///
+/// assert_eq!(MessageAdded::SELECTION, EventSelection::Type("com.twilio.conversations.message.added"));
+/// assert_eq!(Event::SELECTION, EventSelection::Valid);
+/// assert_eq!(BatchItem::SELECTION, EventSelection::All);
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an Event Streams event",
+    label = "expected an Event Streams event type",
+    note = "an Event Streams handler takes one event type (`twilio_webhooks::streams::MessageAdded`, \
+            `ExecutionStarted`, …), or for every event `twilio_webhooks::streams::Event`, \
+            `CloudEvent<Event>`, or `BatchItem` (invalid events included)"
+)]
+pub trait EventInput: Sized + Send + 'static {
+    /// The events a handler taking this receives.
+    const SELECTION: EventSelection;
+
+    /// Takes the handler's input out of one event of a batch; `None` when the event is not one
+    /// it takes (the router never asks for those).
+    fn from_item(item: BatchItem) -> Option<Self>;
+}
+
+impl<E: StreamEvent> EventInput for E {
+    const SELECTION: EventSelection = EventSelection::Type(E::TYPE);
+
+    fn from_item(item: BatchItem) -> Option<Self> {
+        E::from_event(item.ok()?.data).ok()
+    }
+}
+
+impl EventInput for StreamEventEnum {
+    const SELECTION: EventSelection = EventSelection::Valid;
+
+    fn from_item(item: BatchItem) -> Option<Self> {
+        Some(item.ok()?.data)
+    }
+}
+
+impl EventInput for CloudEvent<StreamEventEnum> {
+    const SELECTION: EventSelection = EventSelection::Valid;
+
+    fn from_item(item: BatchItem) -> Option<Self> {
+        item.ok()
+    }
+}
+
+impl EventInput for BatchItem {
+    const SELECTION: EventSelection = EventSelection::All;
+
+    fn from_item(item: BatchItem) -> Option<Self> {
+        Some(item)
+    }
+}
+
+/// A value an Event Streams handler can take besides the event: built from the event's
+/// [`EventContext`] and the router's state.
+#[diagnostic::on_unimplemented(
+    message = "an Event Streams handler cannot take `{Self}`",
+    label = "not `twilio_webhooks::State<T>` or `EventContext`",
+    note = "after the event, an Event Streams handler takes at most a \
+            `twilio_webhooks::State<T>` and a `twilio_webhooks::streams::EventContext`, in either \
+            order (`axum::extract::State` is not the one: take `twilio_webhooks::State<T>`)"
+)]
+pub trait FromEventContext<S>: Sized {
+    /// Builds the value.
+    fn from_context(context: &EventContext, state: &S) -> Self;
+}
+
+impl<S: Clone> FromEventContext<S> for State<S> {
+    fn from_context(_: &EventContext, state: &S) -> Self {
+        State(state.clone())
+    }
+}
+
+impl<S> FromEventContext<S> for EventContext {
+    fn from_context(context: &EventContext, _: &S) -> Self {
+        context.clone()
+    }
+}
+
+/// An async function that handles Event Streams input `E` with router state `S`.
+///
+/// Implemented for `async fn(E, ...) -> impl IntoAck` taking up to two [`FromEventContext`]
+/// values after the event. An `Err`, a panic or a missed deadline answers the batch with a 5xx,
+/// so Twilio delivers it again.
+///
+/// ```
+/// use twilio_webhooks::handler::State;
+/// use twilio_webhooks::streams::{EventContext, ExecutionStarted};
+///
+/// #[derive(Clone, Default)]
+/// struct Seen(std::sync::Arc<std::sync::Mutex<Vec<String>>>);
+///
+/// async fn started(execution: ExecutionStarted, context: EventContext, State(seen): State<Seen>) {
+///     seen.0.lock().unwrap().push(format!("{} {}", context.id(), execution.execution_sid));
+/// }
+///
+/// let webhooks = twilio_webhooks::Webhooks::new().stream_event(started);
+/// # let _ = webhooks;
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "this function is not an Event Streams handler for `{E}`",
+    label = "not an Event Streams handler",
+    note = "an Event Streams handler is an `async fn` taking the event (a type from \
+            `twilio_webhooks::streams`, or `Event` / `BatchItem` for all), then optionally \
+            `State<T>` and `EventContext`, returning `()` or `Result<(), E>` with `E: Display`"
+)]
+pub trait EventHandler<E: EventInput, S, Args>: Clone + Send + Sync + 'static {
+    /// Runs the handler.
+    fn call(
+        &self,
+        event: E,
+        context: &EventContext,
+        state: &S,
+    ) -> impl Future<Output = Result<(), HandlerError>> + Send + 'static;
+}
+
+macro_rules! impl_event_handlers {
+    ($( ( $($arg:ident),* ) ),* $(,)?) => {$(
+        impl<E, S, F, Fut, Out, $($arg,)*> EventHandler<E, S, (E, $($arg,)*)> for F
+        where
+            E: EventInput,
+            F: Fn(E, $($arg,)*) -> Fut + Clone + Send + Sync + 'static,
+            Fut: Future<Output = Out> + Send + 'static,
+            Out: IntoAck,
+            $( $arg: FromEventContext<S>, )*
+        {
+            #[allow(non_snake_case, unused_variables)]
+            fn call(
+                &self,
+                event: E,
+                context: &EventContext,
+                state: &S,
+            ) -> impl Future<Output = Result<(), HandlerError>> + Send + 'static {
+                $( let $arg = $arg::from_context(context, state); )*
+                let future = (self)(event, $($arg,)*);
+                async move { future.await.into_ack() }
+            }
+        }
+    )*};
+}
+
+impl_event_handlers!((), (A1), (A1, A2));
 
 /// Compile-time checks emitted by the `#[pre_action]` and `#[post_action]` macros. Not public API.
 ///

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use axum::extract::{Request, State};
 use axum::Router;
 
-use super::service::respond;
+use super::service::{respond, respond_events};
 use super::{BuildError, Webhooks};
 
 impl<S: Clone + Send + Sync + 'static> Webhooks<S> {
@@ -69,10 +69,22 @@ impl<S: Clone + Send + Sync + 'static> Webhooks<S> {
     pub fn into_router(self) -> Result<Router<S>, BuildError> {
         let shared = Arc::new(self.build()?);
         let path = shared.settings.path.clone();
-        let handler = move |State(state): State<S>, request: Request| {
+        let webhooks = {
             let shared = Arc::clone(&shared);
-            async move { respond(&shared, &state, request).await }
+            move |State(state): State<S>, request: Request| {
+                let shared = Arc::clone(&shared);
+                async move { respond(&shared, &state, request).await }
+            }
         };
-        Ok(Router::new().route(&path, axum::routing::any(handler)))
+        let router = Router::new().route(&path, axum::routing::any(webhooks));
+        if shared.events.is_empty() {
+            return Ok(router);
+        }
+        let events_path = shared.settings.events_path.clone();
+        let events = move |State(state): State<S>, request: Request| {
+            let shared = Arc::clone(&shared);
+            async move { respond_events(&shared, &state, request).await }
+        };
+        Ok(router.route(&events_path, axum::routing::any(events)))
     }
 }

@@ -26,7 +26,8 @@ use crate::sid::ConversationSid;
 const IDEMPOTENCY_TOKEN: &str = "i-twilio-idempotency-token";
 
 /// A handler's future, boxed once, as the router stores it.
-type BoxFuture<T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'static>>;
+pub(crate) type BoxFuture<T> =
+    std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'static>>;
 
 /// The router's answer to one webhook, and what it was for traces.
 #[derive(Debug)]

@@ -48,8 +48,9 @@ use http::StatusCode;
 
 use crate::conversations::PreActionWebhook;
 use crate::conversations::Rejection;
+use crate::handler::{EventHandler, EventInput};
 use crate::handler::{PostActionHandler, PostActionInput, PreActionHandler};
-use crate::signature::Validator;
+use crate::signature::{BasicAuth, Validator};
 
 #[cfg(feature = "axum")]
 mod axum_router;
@@ -58,15 +59,28 @@ mod dispatch;
 mod mount;
 pub(crate) mod pipeline;
 mod service;
+mod sink;
 
 pub use mount::{WebhookLayer, WebhookMount};
 pub use service::WebhookService;
 
 use dispatch::Route;
 use pipeline::{BodyKind, Intake};
+use sink::{EventRoute, EventRoutes};
 
-/// The path the router answers on unless told otherwise.
+/// The path the router answers Conversations webhooks on unless told otherwise.
 pub const DEFAULT_PATH: &str = "/twilio/conversations";
+
+/// The path the router answers Event Streams deliveries on unless told otherwise.
+pub const DEFAULT_EVENTS_PATH: &str = "/twilio/events";
+
+/// The largest Event Streams body read unless told otherwise (16 MiB: batches of thousands of
+/// events).
+pub const DEFAULT_EVENTS_BODY_LIMIT: usize = 16 * 1024 * 1024;
+
+/// How long the handlers of one Event Streams batch may take unless told otherwise: under
+/// Twilio's 5 s.
+pub const DEFAULT_EVENTS_DEADLINE: Duration = Duration::from_secs(4);
 
 pub use pipeline::{DEFAULT_BODY_LIMIT, DEFAULT_BODY_TIMEOUT};
 
@@ -113,9 +127,12 @@ pub enum BuildError {
     /// Signature validation is on but no validator (auth token) was given.
     #[error("no auth token configured: call .validator(..) with your Twilio auth token, or .without_signature_validation() in tests")]
     NoValidator,
-    /// The path does not start with `/`.
-    #[error("the webhook path must start with '/', got {0:?}")]
+    /// The path does not start with `/`, or the webhook and Event Streams paths are the same.
+    #[error("the webhook and Event Streams paths must start with '/' and differ, got {0:?}")]
     InvalidPath(String),
+    /// Two Event Streams handlers of one type, or two catch-alls of one kind, were registered.
+    #[error("two Event Streams handlers registered for {0}; register one handler per type (a catch-all takes only the types no other handler takes)")]
+    DuplicateEventHandler(&'static str),
 }
 
 /// What the builder configures besides handlers and the validator, carried as is into the
@@ -129,17 +146,22 @@ pub(crate) struct Settings {
     pub(crate) deadline_outcome: DeadlineOutcome,
     pub(crate) error_status: StatusCode,
     pub(crate) invalid_outcome: InvalidOutcome,
+    pub(crate) events_path: String,
+    pub(crate) events_body_limit: usize,
+    pub(crate) events_deadline: Duration,
 }
 
 /// Everything the running service shares between requests.
 pub(crate) struct Shared<S> {
     pub(crate) routes: Vec<Route<S>>,
+    pub(crate) events: EventRoutes<S>,
     pub(crate) validator: Option<Validator>,
+    pub(crate) basic_auth: Option<BasicAuth>,
     pub(crate) settings: Settings,
 }
 
 impl<S> Shared<S> {
-    /// How the pipeline receives this router's requests.
+    /// How the pipeline receives this router's Conversations webhooks.
     pub(crate) fn intake(&self) -> Intake<'_> {
         Intake {
             kind: BodyKind::Form,
@@ -147,6 +169,17 @@ impl<S> Shared<S> {
             body_timeout: self.settings.body_timeout,
             validator: self.validator.as_ref(),
             basic_auth: None,
+        }
+    }
+
+    /// How the pipeline receives this router's Event Streams deliveries.
+    pub(crate) fn events_intake(&self) -> Intake<'_> {
+        Intake {
+            kind: BodyKind::Json,
+            body_limit: self.settings.events_body_limit,
+            body_timeout: self.settings.body_timeout,
+            validator: self.validator.as_ref(),
+            basic_auth: self.basic_auth.as_ref(),
         }
     }
 
@@ -204,7 +237,9 @@ enum SignatureCheck {
 /// `S` is the state handlers receive through [`State<S>`](crate::handler::State).
 pub struct Webhooks<S = ()> {
     routes: Vec<Route<S>>,
+    events: Vec<EventRoute<S>>,
     signature: SignatureCheck,
+    basic_auth: Option<BasicAuth>,
     settings: Settings,
 }
 
@@ -251,7 +286,12 @@ impl<S: Clone + Send + Sync + 'static> Webhooks<S> {
                 deadline_outcome: DeadlineOutcome::Accept,
                 error_status: StatusCode::INTERNAL_SERVER_ERROR,
                 invalid_outcome: InvalidOutcome::Reject,
+                events_path: DEFAULT_EVENTS_PATH.to_owned(),
+                events_body_limit: DEFAULT_EVENTS_BODY_LIMIT,
+                events_deadline: DEFAULT_EVENTS_DEADLINE,
             },
+            events: Vec::new(),
+            basic_auth: None,
         }
     }
 
@@ -288,6 +328,86 @@ impl<S: Clone + Send + Sync + 'static> Webhooks<S> {
         H: PostActionHandler<E, S, Args>,
     {
         self.routes.extend(Route::post_action(handler));
+        self
+    }
+
+    /// Registers an Event Streams handler: of one CloudEvent type (its first argument is a type
+    /// from [`streams`](crate::streams), e.g. [`MessageAdded`](crate::streams::MessageAdded)), or
+    /// a catch-all (its first argument is [`streams::Event`](crate::streams::Event),
+    /// [`CloudEvent<Event>`](crate::streams::CloudEvent), or
+    /// [`BatchItem`](crate::streams::BatchItem) to see invalid events too). A handler of a type
+    /// takes precedence over a catch-all.
+    ///
+    /// Deliveries are answered on [`events_path`](Self::events_path) (`/twilio/events`): 200
+    /// when every event of the batch is done, 500 when a handler failed, panicked or missed
+    /// [`events_deadline`](Self::events_deadline), so Twilio delivers the batch again.
+    ///
+    /// ```
+    /// use twilio_webhooks::streams::{Event, MessageAdded};
+    /// use twilio_webhooks::Webhooks;
+    ///
+    /// async fn on_message(message: MessageAdded) {
+    ///     println!("{:?}", message.message_body);
+    /// }
+    /// async fn everything_else(event: Event) {
+    ///     println!("{}", event.event_type());
+    /// }
+    ///
+    /// let webhooks = Webhooks::<()>::new()
+    ///     .stream_event(on_message)
+    ///     .stream_event(everything_else)
+    ///     .without_signature_validation();
+    /// assert!(webhooks.into_service(()).is_ok());
+    /// ```
+    #[must_use]
+    pub fn stream_event<E, Args, H>(mut self, handler: H) -> Self
+    where
+        E: EventInput,
+        H: EventHandler<E, S, Args>,
+    {
+        self.events.push(EventRoute::new(handler));
+        self
+    }
+
+    /// The path Event Streams deliveries are answered on (default [`DEFAULT_EVENTS_PATH`]),
+    /// relative to where the router is mounted, like [`path`](Self::path).
+    #[must_use]
+    pub fn events_path(mut self, path: impl Into<String>) -> Self {
+        self.settings.events_path = path.into();
+        self
+    }
+
+    /// The largest Event Streams body accepted, in bytes (default
+    /// [`DEFAULT_EVENTS_BODY_LIMIT`]); larger deliveries get 413.
+    #[must_use]
+    pub fn events_body_limit(mut self, bytes: usize) -> Self {
+        self.settings.events_body_limit = bytes;
+        self
+    }
+
+    /// How long the handlers of one batch may take together (default 4 s; Twilio waits 5 s).
+    /// Events not done by then are answered with a 5xx, and Twilio delivers the batch again.
+    #[must_use]
+    pub fn events_deadline(mut self, deadline: Duration) -> Self {
+        self.settings.events_deadline = deadline;
+        self
+    }
+
+    /// Requires HTTP Basic credentials on Event Streams deliveries: Twilio sends them when the
+    /// sink's destination URL has `user:password@`. Without them, or with others, a delivery
+    /// gets 401 with `WWW-Authenticate`. The signature is checked too.
+    ///
+    /// ```
+    /// use twilio_webhooks::signature::BasicAuth;
+    /// use twilio_webhooks::Webhooks;
+    ///
+    /// // Sink destination: https://twilio:s3cret@hooks.example.com/twilio/events
+    /// let webhooks = Webhooks::<()>::new().basic_auth(BasicAuth::new("twilio", "s3cret"));
+    /// # let _ = webhooks;
+    /// ```
+    #[must_use]
+    pub fn basic_auth(mut self, credentials: BasicAuth) -> Self {
+        self.basic_auth = Some(credentials);
         self
     }
 
@@ -370,6 +490,13 @@ impl<S: Clone + Send + Sync + 'static> Webhooks<S> {
 
     pub(crate) fn build(mut self) -> Result<Shared<S>, BuildError> {
         self.routes = resolve(self.routes)?;
+        let events =
+            EventRoutes::resolve(self.events).map_err(BuildError::DuplicateEventHandler)?;
+        if !self.settings.events_path.starts_with('/')
+            || self.settings.events_path == self.settings.path
+        {
+            return Err(BuildError::InvalidPath(self.settings.events_path));
+        }
         if !self.settings.path.starts_with('/') {
             return Err(BuildError::InvalidPath(self.settings.path));
         }
@@ -380,7 +507,9 @@ impl<S: Clone + Send + Sync + 'static> Webhooks<S> {
         };
         Ok(Shared {
             routes: self.routes,
+            events,
             validator,
+            basic_auth: self.basic_auth,
             settings: self.settings,
         })
     }

@@ -9,11 +9,12 @@ use http::{Request, Response};
 use http_body_util::Either;
 
 use super::pipeline::BoxError;
-use super::service::{respond, WebhookBody};
+use super::service::{respond, respond_events, WebhookBody};
 use super::WebhookService;
 
-/// A [`Layer`](tower_layer::Layer) that answers Twilio webhooks on the router's path and passes
-/// every other request through.
+/// A [`Layer`](tower_layer::Layer) that answers Twilio webhooks on the router's path (and
+/// Event Streams deliveries on its events path, when an Event Streams handler is registered)
+/// and passes every other request through.
 ///
 /// ```
 /// use tower::ServiceBuilder;
@@ -78,10 +79,17 @@ where
     }
 
     fn call(&mut self, request: Request<B>) -> Self::Future {
-        if request.uri().path() == self.webhooks.path() {
+        let path = request.uri().path();
+        if path == self.webhooks.path() {
             let webhooks = self.webhooks.clone();
             Box::pin(async move {
                 let response = respond(webhooks.shared(), webhooks.state(), request).await;
+                Ok(response.map(Either::Left))
+            })
+        } else if self.webhooks.serves_events() && path == self.webhooks.events_path() {
+            let webhooks = self.webhooks.clone();
+            Box::pin(async move {
+                let response = respond_events(webhooks.shared(), webhooks.state(), request).await;
                 Ok(response.map(Either::Left))
             })
         } else {

@@ -214,7 +214,7 @@ fn media_type(headers: &HeaderMap) -> Option<&str> {
 }
 
 /// Whether the body is declared JSON (`application/json`, any parameters).
-fn is_json(headers: &HeaderMap) -> bool {
+pub(crate) fn is_json(headers: &HeaderMap) -> bool {
     media_type(headers).is_some_and(|media| media.eq_ignore_ascii_case("application/json"))
 }
 

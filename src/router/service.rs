@@ -14,7 +14,7 @@ use tracing::{field, Instrument};
 
 use super::dispatch::dispatch;
 use super::pipeline::{self, BoxError, Refusal};
-use super::Shared;
+use super::{sink, Shared};
 use crate::conversations::event_type;
 
 /// The response body the router answers with.
@@ -78,9 +78,21 @@ impl<S: Clone + Send + Sync + 'static> WebhookService<S> {
         &self.state
     }
 
-    /// The path this service answers on when mounted as a layer or router.
+    /// The path this service answers Conversations webhooks on when mounted as a layer or
+    /// router.
     pub fn path(&self) -> &str {
         &self.shared.settings.path
+    }
+
+    /// The path this service answers Event Streams deliveries on when mounted as a layer or
+    /// router (when an Event Streams handler is registered).
+    pub fn events_path(&self) -> &str {
+        &self.shared.settings.events_path
+    }
+
+    /// Whether an Event Streams handler is registered, so the events path is answered.
+    pub fn serves_events(&self) -> bool {
+        !self.shared.events.is_empty()
     }
 
     /// The `EventType`s with a handler.
@@ -107,7 +119,46 @@ where
     fn call(&mut self, request: Request<B>) -> Self::Future {
         let shared = Arc::clone(&self.shared);
         let state = self.state.clone();
-        Box::pin(async move { Ok(respond(&shared, &state, request).await) })
+        Box::pin(async move { Ok(respond_any(&shared, &state, request).await) })
+    }
+}
+
+/// Answers one Event Streams delivery: the pipeline (JSON, `bodySHA256`, Basic credentials),
+/// then the sink.
+pub(crate) async fn respond_events<S, B>(
+    shared: &Shared<S>,
+    state: &S,
+    request: Request<B>,
+) -> Response<WebhookBody>
+where
+    S: Send + Sync + 'static,
+    B: http_body::Body + Send + 'static,
+    B::Data: Send,
+    B::Error: Into<BoxError>,
+{
+    match pipeline::receive(request, shared.events_intake()).await {
+        Ok(received) => sink::respond(shared, state, received).await,
+        Err(refusal) => refusal.into_response(),
+    }
+}
+
+/// Answers one request on any path: a JSON body is an Event Streams delivery, anything else a
+/// Conversations webhook.
+pub(crate) async fn respond_any<S, B>(
+    shared: &Shared<S>,
+    state: &S,
+    request: Request<B>,
+) -> Response<WebhookBody>
+where
+    S: Send + Sync + 'static,
+    B: http_body::Body + Send + 'static,
+    B::Data: Send,
+    B::Error: Into<BoxError>,
+{
+    if pipeline::is_json(request.headers()) {
+        respond_events(shared, state, request).await
+    } else {
+        respond(shared, state, request).await
     }
 }
 

@@ -45,6 +45,11 @@ pub struct Reply {
 }
 
 impl Reply {
+    /// A header's value, if present and text.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|value| value.to_str().ok())
+    }
+
     /// The `Content-Type` header, if any.
     pub fn content_type(&self) -> Option<&str> {
         self.headers
