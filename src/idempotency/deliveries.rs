@@ -1,0 +1,238 @@
+//! The idempotency stage of the request pipeline: how the router uses a store for each delivery
+//! (claim before the handler, complete or release after), and its configuration.
+
+use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::time::Instant;
+
+use super::{Claim, IdempotencyStore, MemoryStore, Owner, Status, StoreError, StoredAnswer};
+
+/// How long answers are kept unless told otherwise: five hours, longer than the four hours
+/// Event Streams keeps redelivering.
+pub const DEFAULT_KEEP: Duration = Duration::from_secs(5 * 60 * 60);
+
+/// How long a claim lives unless told otherwise: longer than a handler should take, short enough
+/// that a claim left by an instance that died lapses before Twilio stops retrying.
+pub const DEFAULT_CLAIM_TTL: Duration = Duration::from_secs(60);
+
+/// What to do when the store fails (down, slow, refusing).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum StoreFailure {
+    /// Handle the delivery without duplicate suppression (the default): a duplicate is better
+    /// than a lost event. Each such delivery is logged at `warn` and counted
+    /// ([`Idempotency::failures`]).
+    #[default]
+    HandleAnyway,
+    /// Answer 503, so Twilio delivers again later (fail closed). Counted as well.
+    Refuse,
+}
+
+/// How the router suppresses duplicate deliveries: the store, how long answers and claims are
+/// kept, and what to do when the store fails.
+///
+/// Keys: a Conversations webhook's `I-Twilio-Idempotency-Token`, scoped by its `AccountSid` (a
+/// webhook without a token is handled normally); an Event Streams event's CloudEvent `id`.
+///
+/// ```
+/// use std::time::Duration;
+///
+/// use twilio_webhooks::idempotency::{Idempotency, MemoryStore, StoreFailure};
+/// use twilio_webhooks::Webhooks;
+///
+/// let idempotency = Idempotency::new(MemoryStore::new())
+///     .keep_answers_for(Duration::from_secs(6 * 60 * 60))
+///     .on_store_failure(StoreFailure::Refuse);
+/// let failures = idempotency.failures();
+/// let webhooks = Webhooks::<()>::new().idempotency(idempotency);
+/// assert_eq!(failures.get(), 0);
+/// # let _ = webhooks;
+/// ```
+#[derive(Clone)]
+pub struct Idempotency {
+    store: Arc<dyn IdempotencyStore>,
+    keep: Duration,
+    claim_ttl: Duration,
+    on_failure: StoreFailure,
+    failures: FailureCounter,
+}
+
+impl fmt::Debug for Idempotency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Idempotency")
+            .field("store", &self.store)
+            .field("keep", &self.keep)
+            .field("claim_ttl", &self.claim_ttl)
+            .field("on_failure", &self.on_failure)
+            .field("failures", &self.failures.get())
+            .finish()
+    }
+}
+
+impl Default for Idempotency {
+    /// A [`MemoryStore`] with the default settings.
+    fn default() -> Self {
+        Self::new(MemoryStore::new())
+    }
+}
+
+impl Idempotency {
+    /// Suppresses duplicates through `store`; answers kept [`DEFAULT_KEEP`], claims live
+    /// [`DEFAULT_CLAIM_TTL`], a failing store does not stop deliveries.
+    pub fn new(store: impl IdempotencyStore + 'static) -> Self {
+        Self::shared(Arc::new(store))
+    }
+
+    /// As [`new`](Self::new), with a store shared with other code.
+    pub fn shared(store: Arc<dyn IdempotencyStore>) -> Self {
+        Self {
+            store,
+            keep: DEFAULT_KEEP,
+            claim_ttl: DEFAULT_CLAIM_TTL,
+            on_failure: StoreFailure::HandleAnyway,
+            failures: FailureCounter::default(),
+        }
+    }
+
+    /// How long a finished delivery's answer is kept, and so how long its duplicates are
+    /// recognised (default five hours).
+    #[must_use]
+    pub fn keep_answers_for(mut self, keep: Duration) -> Self {
+        self.keep = keep;
+        self
+    }
+
+    /// How long a claim lives while its handler runs (default 60 s). A claim left by an instance
+    /// that died lapses after this, and the next retry runs the handler.
+    #[must_use]
+    pub fn claim_ttl(mut self, ttl: Duration) -> Self {
+        self.claim_ttl = ttl;
+        self
+    }
+
+    /// What to do when the store fails (default [`StoreFailure::HandleAnyway`]).
+    #[must_use]
+    pub fn on_store_failure(mut self, on_failure: StoreFailure) -> Self {
+        self.on_failure = on_failure;
+        self
+    }
+
+    /// The store.
+    pub fn store(&self) -> &Arc<dyn IdempotencyStore> {
+        &self.store
+    }
+
+    /// A handle on the number of deliveries the store failed for (each also logged at `warn`).
+    pub fn failures(&self) -> FailureCounter {
+        self.failures.clone()
+    }
+
+    /// Claims `key` for one delivery; waits until `deadline` for a duplicate's first delivery
+    /// to finish.
+    pub(crate) async fn begin(&self, key: &str, deadline: Instant) -> Begin {
+        let mut claimed_again = false;
+        loop {
+            let claim = match self.store.claim(key, self.claim_ttl).await {
+                Ok(claim) => claim,
+                Err(err) => return self.store_failed("claim", &err),
+            };
+            match claim {
+                Claim::Fresh(owner) => {
+                    return Begin::Run(Some(Ticket {
+                        key: key.to_owned(),
+                        owner,
+                    }))
+                }
+                Claim::Done(answer) => return Begin::Replay(answer),
+                Claim::InFlight => {}
+            }
+            match self.store.wait(key, deadline).await {
+                Ok(Status::Done(answer)) => return Begin::Replay(answer),
+                Ok(Status::InFlight) => return Begin::Busy,
+                // Released or lapsed while we waited: take it over, once.
+                Ok(Status::Absent) if !claimed_again => claimed_again = true,
+                Ok(Status::Absent) => return Begin::Busy,
+                Err(err) => return self.store_failed("wait", &err),
+            }
+        }
+    }
+
+    /// Stores the answer of a finished delivery.
+    pub(crate) async fn complete(&self, ticket: Ticket, answer: &StoredAnswer) {
+        match self
+            .store
+            .complete(&ticket.key, &ticket.owner, answer, self.keep)
+            .await
+        {
+            Ok(true) => {}
+            Ok(false) => tracing::warn!(
+                "idempotency: a claim lapsed before its handler finished; raise the claim TTL"
+            ),
+            Err(err) => {
+                self.failures.add();
+                tracing::warn!(error = %err, "idempotency: could not store an answer; a retry will run the handler again");
+            }
+        }
+    }
+
+    /// Gives up a claim, so the retry runs the handler again.
+    pub(crate) async fn release(&self, ticket: Ticket) {
+        if let Err(err) = self.store.release(&ticket.key, &ticket.owner).await {
+            self.failures.add();
+            tracing::warn!(error = %err, "idempotency: could not release a claim; the retry waits for it to lapse");
+        }
+    }
+
+    fn store_failed(&self, operation: &'static str, err: &StoreError) -> Begin {
+        self.failures.add();
+        match self.on_failure {
+            StoreFailure::HandleAnyway => {
+                tracing::warn!(operation, error = %err, "idempotency store failed: handling the delivery without duplicate suppression");
+                Begin::Run(None)
+            }
+            StoreFailure::Refuse => {
+                tracing::warn!(operation, error = %err, "idempotency store failed: refusing the delivery (503) so Twilio delivers it again");
+                Begin::StoreDown
+            }
+        }
+    }
+}
+
+/// What to do with one delivery, after its claim.
+#[derive(Debug)]
+pub(crate) enum Begin {
+    /// Run the handler; complete or release the ticket after (none: the store failed, handle
+    /// without suppression).
+    Run(Option<Ticket>),
+    /// A duplicate of a finished delivery: give its answer again.
+    Replay(StoredAnswer),
+    /// A duplicate whose first delivery is still running past the deadline: ask for a retry.
+    Busy,
+    /// The store failed and the configuration says to refuse.
+    StoreDown,
+}
+
+/// A fresh claim, to complete or release.
+#[derive(Debug)]
+pub(crate) struct Ticket {
+    key: String,
+    owner: Owner,
+}
+
+/// How many deliveries an [`Idempotency`] store failed for; cheap to clone, shared.
+#[derive(Debug, Clone, Default)]
+pub struct FailureCounter(Arc<AtomicU64>);
+
+impl FailureCounter {
+    /// The count so far.
+    pub fn get(&self) -> u64 {
+        self.0.load(Ordering::Relaxed)
+    }
+
+    fn add(&self) {
+        self.0.fetch_add(1, Ordering::Relaxed);
+    }
+}
