@@ -87,6 +87,7 @@ pub mod params;
 pub mod router;
 pub mod sid;
 pub mod signature;
+pub mod studio;
 pub mod testing;
 
 pub use conversations::{
