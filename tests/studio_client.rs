@@ -570,7 +570,7 @@ async fn a_stand_in_that_never_answers_times_out_within_the_bound() {
             assert!(matches!(err, StudioError::Timeout { .. }), "{err:?}");
             assert!(err.is_transient());
             assert!(
-                took >= timeout && took < timeout + Duration::from_millis(600),
+                took >= timeout && took < timeout + Duration::from_secs(1),
                 "{took:?}"
             );
         }
@@ -700,7 +700,7 @@ async fn contexts_by_trigger_are_typed_and_correlate() {
         assert!(context.trigger().is_none());
         assert_eq!(correlate(None, Some(&context)), None);
         // The Execution resource's own context reads the same way.
-        assert_eq!(rest.context().flow_data(), Some(data));
+        assert_eq!(rest.execution_context().flow_data(), Some(data));
 
         // started_by decides alone when it is a CH or CA SID; otherwise the context is needed.
         assert!(!needs_context(Some(CA)));

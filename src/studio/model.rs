@@ -133,8 +133,8 @@ pub struct Execution {
     #[serde(default)]
     pub contact_channel_address: Option<String>,
     /// The flow's state as saved so far (`context`); `null` when absent. Read it through
-    /// [`ExecutionContext::from_context`] for typed access.
-    #[serde(default)]
+    /// [`execution_context`](Self::execution_context) for typed access.
+    #[serde(default, deserialize_with = "lenient_context")]
     pub context: Value,
     /// Whether it is still running (`status`).
     pub status: ExecutionStatus,
@@ -170,10 +170,29 @@ pub struct Execution {
 }
 
 impl Execution {
-    /// The Execution's context with typed access to its trigger and flow data.
-    pub fn context(&self) -> ExecutionContext {
-        ExecutionContext::from_context(self.context.clone())
+    /// The Execution's context with typed access to its trigger and flow data (a copy of
+    /// [`context`](Self::context), with the Execution's SIDs).
+    pub fn execution_context(&self) -> ExecutionContext {
+        ExecutionContext {
+            account_sid: Some(self.account_sid),
+            flow_sid: Some(self.flow_sid),
+            execution_sid: Some(self.sid),
+            ..ExecutionContext::from_context(self.context.clone())
+        }
     }
+}
+
+/// A context sent as an object, or as a string holding JSON (read as that JSON); `null` stays
+/// `null`, and any other value is kept as sent.
+fn lenient_context<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Value, D::Error> {
+    Ok(match Option::<Value>::deserialize(deserializer)? {
+        None => Value::Null,
+        Some(Value::String(text)) => match serde_json::from_str::<Value>(&text) {
+            Ok(parsed @ (Value::Object(_) | Value::Array(_))) => parsed,
+            _ => Value::String(text),
+        },
+        Some(value) => value,
+    })
 }
 
 /// A number sent as a JSON number or as a string of digits; anything else reads as absent.
@@ -227,8 +246,9 @@ pub struct ExecutionContext {
     /// The Execution (`execution_sid`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub execution_sid: Option<ExecutionSid>,
-    /// The flow's state, as sent (`context`); `null` when absent.
-    #[serde(default)]
+    /// The flow's state, as sent (`context`; a string holding JSON is read as that JSON);
+    /// `null` when absent.
+    #[serde(default, deserialize_with = "lenient_context")]
     pub context: Value,
     /// The resource's own URL (`url`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -263,8 +283,9 @@ impl ExecutionContext {
         self.context.pointer(pointer)
     }
 
-    /// The trigger that started the Execution (`context.trigger`): the first of its entries
-    /// that is an object, typed by its name.
+    /// The trigger that started the Execution (`context.trigger`): its `conversation`, `call`
+    /// or `message` entry when it has one (in that order), otherwise its first entry that is an
+    /// object, as [`Trigger::Other`].
     pub fn trigger(&self) -> Option<Trigger<'_>> {
         let trigger = self.context.get("trigger")?.as_object()?;
         // The known kinds first, so that an extra entry can't hide them.
@@ -499,6 +520,26 @@ mod tests {
                 .flow_version,
             None
         );
+    }
+
+    #[test]
+    fn a_context_sent_as_a_json_string_is_read_as_json() {
+        let execution =
+            execution(json!({"context": "{\"flow\": {\"data\": {\"a\": 1}}}"})).unwrap();
+        assert_eq!(execution.execution_context().flow_data().unwrap()["a"], 1);
+        assert_eq!(execution.execution_context().execution_sid.unwrap(), FN);
+        let execution = execution_with_context(json!("not json"));
+        assert_eq!(execution.context, json!("not json"));
+        let context: ExecutionContext =
+            serde_json::from_value(json!({"context": "{\"trigger\": {}}", "odd": true})).unwrap();
+        assert_eq!(context.context, json!({"trigger": {}}));
+        assert_eq!(context.extra["odd"], true);
+        let context: ExecutionContext = serde_json::from_value(json!({"context": null})).unwrap();
+        assert_eq!(context.context, Value::Null);
+    }
+
+    fn execution_with_context(context: Value) -> Execution {
+        execution(json!({"context": context})).unwrap()
     }
 
     #[test]
