@@ -87,6 +87,7 @@ pub mod router;
 pub mod sid;
 pub mod signature;
 pub mod streams;
+pub mod studio;
 pub mod testing;
 
 pub use conversations::{
