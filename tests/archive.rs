@@ -187,3 +187,81 @@ async fn concurrent_events_make_whole_lines() {
     }
     assert!(seen.iter().all(|&seen| seen));
 }
+
+/// Every Event Streams event of a batch is one line on disk before the 200: `event_type`,
+/// `event_id`, the data in snake_case with typed values; an unknown type keeps its data; an
+/// event whose data does not fit its type is written with its error and does not keep the rest
+/// of the batch from being written.
+#[tokio::test]
+async fn every_event_streams_event_is_on_disk_before_the_200() {
+    use serde_json::json;
+    use twilio_webhooks::streams::Event;
+    use twilio_webhooks::testing::EventBatch;
+
+    let file = TempPath::new("streams.jsonl");
+    let addr = serve_archive(&file.0).await;
+    let mut batch = EventBatch::new();
+    for event_type in Event::TYPES {
+        batch = batch.sample(event_type);
+    }
+    let batch = batch
+        .sample_with(
+            "com.example.future.type",
+            [("SomeField", json!({"nested": 1}))],
+        )
+        .sample_with(
+            "com.twilio.conversations.message.added",
+            [("Index", json!("not a number"))],
+        )
+        .sample_with(
+            "com.twilio.conversations.message.added",
+            [("MessageBody", json!("after the bad one"))],
+        );
+    let url = common::url(addr, "/twilio/events");
+    let reply = send(addr, batch.request(&url, TOKEN)).await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+
+    let lines = file.lines();
+    assert_eq!(lines.len(), batch.len(), "one line per event");
+    for (line, sent) in lines.iter().zip(batch.events()) {
+        let line: Value = serde_json::from_str(line).unwrap();
+        assert_eq!(line["event_type"], sent["type"], "{line}");
+        assert_eq!(line["event_id"], sent["id"], "{line}");
+    }
+    let parsed: Vec<Value> = lines
+        .iter()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    let message = parsed
+        .iter()
+        .find(|line| line["event_type"] == "com.twilio.conversations.message.added")
+        .unwrap();
+    assert!(message["message_body"].is_string(), "{message}");
+    assert!(
+        message["index"].is_u64(),
+        "integers stay integers: {message}"
+    );
+    assert!(
+        message["conversation_sid"]
+            .as_str()
+            .unwrap()
+            .starts_with("CH"),
+        "{message}"
+    );
+    let studio = parsed
+        .iter()
+        .find(|line| line["event_type"] == "com.twilio.studio.flow.execution.started")
+        .unwrap();
+    assert!(
+        studio["execution_sid"].as_str().unwrap().starts_with("FN"),
+        "{studio}"
+    );
+    let unknown = &parsed[Event::TYPES.len()];
+    assert_eq!(unknown["data"]["SomeField"]["nested"], 1, "{unknown}");
+    let invalid = &parsed[Event::TYPES.len() + 1];
+    assert!(
+        invalid["error"].as_str().unwrap().contains("Index"),
+        "{invalid}"
+    );
+    assert_eq!(parsed.last().unwrap()["message_body"], "after the bad one");
+}

@@ -1,5 +1,5 @@
-//! The archive's handler: every post-action event appended to a JSON Lines file, on disk before
-//! the acknowledgement goes out.
+//! The archive's handlers: every post-action webhook and every Event Streams event appended to a
+//! JSON Lines file, on disk before the acknowledgement goes out.
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex};
 
 use twilio_webhooks::handler::State;
 use twilio_webhooks::router::Webhooks;
+use twilio_webhooks::streams::BatchItem;
 use twilio_webhooks::{post_action, PostActionEvent};
 
 /// An append-only JSON Lines file shared by all requests.
@@ -59,8 +60,24 @@ pub async fn archive_event(
     archive.append(&event).await
 }
 
-/// The archive's router builder: all thirteen post-action events; pre-action events are
-/// accepted unchanged.
+/// Every Event Streams event, as one line: `event_type`, `event_id` and its data in snake_case.
+/// An event whose data does not fit its type is written too, with its error and its data as
+/// received, so nothing is lost and the rest of its batch is still written.
+pub async fn archive_cloud_event(
+    item: BatchItem,
+    State(archive): State<Archive>,
+) -> io::Result<()> {
+    match item {
+        Ok(event) => archive.append(&event).await,
+        Err(invalid) => archive.append(&invalid).await,
+    }
+}
+
+/// The archive's router builder: all thirteen post-action webhooks at
+/// `/twilio/conversations` (pre-action events are accepted unchanged) and every Event Streams
+/// event at `/twilio/events`.
 pub fn webhooks() -> Webhooks<Archive> {
-    Webhooks::new().post_action(archive_event)
+    Webhooks::new()
+        .post_action(archive_event)
+        .stream_event(archive_cloud_event)
 }
