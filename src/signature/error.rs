@@ -15,7 +15,7 @@ const SHOWN_URL_CHARS: usize = 200;
 ///
 /// | status | errors |
 /// | --- | --- |
-/// | 400 Bad Request | the request cannot be checked: [`MissingSignature`](Self::MissingSignature), [`MalformedSignature`](Self::MalformedSignature), [`MalformedSettings`](Self::MalformedSettings), [`MissingHost`](Self::MissingHost), [`MissingBody`](Self::MissingBody) |
+/// | 400 Bad Request | the request cannot be checked: [`MissingSignature`](Self::MissingSignature), [`MalformedSignature`](Self::MalformedSignature), [`MalformedSettings`](Self::MalformedSettings), [`MissingHost`](Self::MissingHost), [`MissingBody`](Self::MissingBody), [`RepeatedBodyHash`](Self::RepeatedBodyHash) |
 /// | 403 Forbidden | the check failed: [`Mismatch`](Self::Mismatch), [`BodyHashMismatch`](Self::BodyHashMismatch), [`UnsignedBody`](Self::UnsignedBody), [`UnknownKeyId`](Self::UnknownKeyId), [`UnsupportedAlgorithm`](Self::UnsupportedAlgorithm), [`NoAuthToken`](Self::NoAuthToken) |
 /// | 500 Internal Server Error | the server is misconfigured: [`NoKeys`](Self::NoKeys) |
 ///
@@ -83,6 +83,10 @@ pub enum SignatureError {
     /// the signature says nothing about it.
     #[error("the request body is not covered by the signature: it is not form-encoded and the URL has no bodySHA256")]
     UnsignedBody,
+    /// The URL's query has `bodySHA256` more than once: which one vouches for the body would be
+    /// a guess. Twilio sends it once.
+    #[error("the URL has bodySHA256 more than once")]
+    RepeatedBodyHash,
     /// `X-Twilio-Webhooks-Signature-Settings` names a key id that is not configured.
     #[error("no shared key with id {} is configured", Quoted(.key_id))]
     UnknownKeyId {
@@ -117,7 +121,8 @@ impl SignatureError {
             | Self::MalformedSignature
             | Self::MalformedSettings { .. }
             | Self::MissingHost
-            | Self::MissingBody => StatusCode::BAD_REQUEST,
+            | Self::MissingBody
+            | Self::RepeatedBodyHash => StatusCode::BAD_REQUEST,
             Self::Mismatch { .. }
             | Self::BodyHashMismatch
             | Self::UnsignedBody
@@ -145,6 +150,7 @@ impl SignatureError {
             Self::Mismatch { .. } => "invalid X-Twilio-Signature",
             Self::BodyHashMismatch => "body does not match bodySHA256",
             Self::UnsignedBody => "body not covered by the signature",
+            Self::RepeatedBodyHash => "bodySHA256 given more than once",
             Self::UnknownKeyId { .. } => "unknown signing key",
             Self::UnsupportedAlgorithm { .. } => "unsupported signature algorithm",
             Self::NoAuthToken => "auth-token signatures are not accepted",

@@ -136,7 +136,7 @@ impl Keyring {
         request: &RequestHead<'_>,
         sorted_params: &SortedParams<'_>,
     ) -> Result<(), SignatureError> {
-        let body_hash = body_sha256(request.url);
+        let body_hash = body_sha256(request.url)?;
         let has_body = request.body.is_some_and(|body| !body.is_empty());
         if request.reject_unsigned_body && has_body && body_hash.is_none() {
             return Err(SignatureError::UnsignedBody);

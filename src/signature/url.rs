@@ -88,13 +88,22 @@ pub(crate) fn port_variant(url: &str) -> Option<[&str; 3]> {
     }
 }
 
-/// The first `bodySHA256` value in the URL's query string, percent-decoded.
-pub(crate) fn body_sha256(url: &str) -> Option<Cow<'_, str>> {
-    let query = url.split_once('?')?.1;
+/// The `bodySHA256` value in the URL's query string, percent-decoded; an error when it is
+/// given more than once.
+pub(crate) fn body_sha256(url: &str) -> Result<Option<Cow<'_, str>>, SignatureError> {
+    let Some((_, query)) = url.split_once('?') else {
+        return Ok(None);
+    };
     let query = query.split_once('#').map_or(query, |(query, _)| query);
-    form_urlencoded::parse(query.as_bytes())
-        .find(|(name, _)| name == "bodySHA256")
-        .map(|(_, value)| value)
+    let mut values = form_urlencoded::parse(query.as_bytes())
+        .filter(|(name, _)| name == "bodySHA256")
+        .map(|(_, value)| value);
+    let first = values.next();
+    // Twilio sends one; two would leave open which one the body is checked against.
+    if first.is_some() && values.next().is_some() {
+        return Err(SignatureError::RepeatedBodyHash);
+    }
+    Ok(first)
 }
 
 /// The public base URL Twilio is configured with, for servers behind a TLS-terminating proxy.
@@ -365,11 +374,17 @@ mod tests {
     #[test]
     fn finds_body_sha256() {
         assert_eq!(
-            body_sha256("https://h/x?a=1&bodySHA256=ab%63#frag").as_deref(),
+            body_sha256("https://h/x?a=1&bodySHA256=ab%63#frag")
+                .unwrap()
+                .as_deref(),
             Some("abc")
         );
-        assert_eq!(body_sha256("https://h/x?bodysha256=abc"), None);
-        assert_eq!(body_sha256("https://h/x"), None);
+        assert_eq!(body_sha256("https://h/x?bodysha256=abc"), Ok(None));
+        assert_eq!(body_sha256("https://h/x"), Ok(None));
+        assert_eq!(
+            body_sha256("https://h/x?bodySHA256=abc&bodySHA256=abc"),
+            Err(SignatureError::RepeatedBodyHash)
+        );
     }
 
     #[test]
