@@ -83,6 +83,7 @@ pub mod body;
 pub mod conversations;
 mod excerpt;
 pub mod handler;
+pub mod idempotency;
 pub mod params;
 pub mod router;
 pub mod sid;
