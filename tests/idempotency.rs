@@ -114,6 +114,31 @@ async fn a_dropped_claim_wakes_its_waiters() {
     assert_eq!(status.unwrap().unwrap().unwrap(), Status::Absent);
 }
 
+/// Released and claimed again before the waiter looked: it waits for the new owner's answer.
+#[tokio::test(flavor = "current_thread")]
+async fn a_waiter_follows_a_new_claim_of_its_key() {
+    let store = Arc::new(MemoryStore::new());
+    let first = fresh(&*store, "key", LONG).await;
+    let waiter = {
+        let store = Arc::clone(&store);
+        tokio::spawn(async move {
+            store
+                .wait("key", Instant::now() + Duration::from_secs(20))
+                .await
+        })
+    };
+    tokio::task::yield_now().await; // the waiter registers
+                                    // No await point between the two: the waiter runs only after both.
+    assert!(store.release("key", &first).await.unwrap());
+    let second = fresh(&*store, "key", LONG).await;
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    assert!(!waiter.is_finished(), "still waiting for the second owner");
+    let answer = StoredAnswer::json(200, "{}");
+    assert!(store.complete("key", &second, &answer, LONG).await.unwrap());
+    let status = tokio::time::timeout(Duration::from_secs(5), waiter).await;
+    assert_eq!(status.unwrap().unwrap().unwrap(), Status::Done(answer));
+}
+
 /// A thousand waiters on one key all get the answer when it completes; with the clock paused,
 /// none of them moved the clock (they sleep until woken, not in a polling loop).
 #[tokio::test(start_paused = true)]

@@ -2,9 +2,11 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
+use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
+use tokio::sync::futures::OwnedNotified;
 use tokio::sync::Notify;
 use tokio::time::Instant;
 
@@ -198,27 +200,10 @@ impl MemoryStore {
 
     async fn wait_for(&self, key: &str, deadline: Instant) -> Status {
         loop {
-            let (notify, lapses) = {
-                let mut inner = self.lock();
-                inner.drop_expired(Instant::now());
-                let Some(entry) = inner.entries.get_mut(key) else {
-                    return Status::Absent;
-                };
-                match &mut entry.state {
-                    State::Done(answer) => return Status::Done(answer.clone()),
-                    State::InFlight { waiters, .. } => (
-                        Arc::clone(waiters.get_or_insert_with(Default::default)),
-                        entry.expires,
-                    ),
-                }
+            let (notified, lapses) = match self.register(key) {
+                Ok(registered) => registered,
+                Err(status) => return status,
             };
-            // The lock is released: a completion may come before `enable`. Register first, then
-            // look again under the lock, so that no wake-up is lost.
-            let mut notified = std::pin::pin!(notify.notified());
-            notified.as_mut().enable();
-            if !matches!(self.peek_now(key), Status::InFlight) {
-                continue;
-            }
             if Instant::now() >= deadline {
                 return Status::InFlight;
             }
@@ -226,6 +211,26 @@ impl MemoryStore {
             let woken = tokio::time::timeout_at(deadline.min(lapses), notified).await;
             if woken.is_err() && Instant::now() >= deadline {
                 return self.peek_now(key);
+            }
+        }
+    }
+
+    /// A wake-up for the in-flight `key`, and when its claim lapses; or what the key holds when
+    /// it is not in flight. Registered while the lock is held: a completion, release or drop
+    /// (which wake under the lock) cannot come between the look and the registration.
+    fn register(&self, key: &str) -> Result<(Pin<Box<OwnedNotified>>, Instant), Status> {
+        let mut inner = self.lock();
+        inner.drop_expired(Instant::now());
+        let Some(entry) = inner.entries.get_mut(key) else {
+            return Err(Status::Absent);
+        };
+        match &mut entry.state {
+            State::Done(answer) => Err(Status::Done(answer.clone())),
+            State::InFlight { waiters, .. } => {
+                let notify = Arc::clone(waiters.get_or_insert_with(Default::default));
+                let mut notified = Box::pin(notify.notified_owned());
+                notified.as_mut().enable();
+                Ok((notified, entry.expires))
             }
         }
     }

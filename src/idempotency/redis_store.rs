@@ -7,7 +7,6 @@ use std::time::Duration;
 
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use redis::{Client, ErrorKind, RedisError, Script, Value};
-use tokio::time::Instant;
 
 use super::{BoxFuture, Claim, IdempotencyStore, Owner, Status, StoreError, StoredAnswer, MAX_TTL};
 
@@ -402,14 +401,6 @@ impl IdempotencyStore for RedisStore {
                 .await?;
             read_record("peek", reply)
         })
-    }
-
-    fn wait<'a>(
-        &'a self,
-        key: &'a str,
-        deadline: Instant,
-    ) -> BoxFuture<'a, Result<Status, StoreError>> {
-        Box::pin(super::poll_until(self, key, deadline))
     }
 }
 
