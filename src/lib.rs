@@ -82,6 +82,7 @@
 pub mod conversations;
 mod excerpt;
 pub mod handler;
+pub mod idempotency;
 pub mod params;
 pub mod router;
 pub mod sid;
