@@ -108,7 +108,8 @@ async fn send(args: Args) -> Result<(), String> {
     let request = http::Request::post(&args.url)
         .header("content-type", "application/x-www-form-urlencoded")
         .header("x-twilio-signature", signature)
-        .header("i-twilio-idempotency-token", "send_event-local")
+        // A new delivery each run (Twilio gives its retries of one delivery the same token).
+        .header("i-twilio-idempotency-token", fresh_token())
         .body(Full::new(Bytes::from(params.to_form())))
         .map_err(|err| format!("invalid --url {:?}: {err}", args.url))?;
     let client = Client::builder(TokioExecutor::new()).build_http::<Full<Bytes>>();
@@ -149,4 +150,12 @@ async fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// An idempotency token no earlier run used: the process id and the time.
+fn fresh_token() -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_nanos());
+    format!("send_event-{}-{nanos}", std::process::id())
 }

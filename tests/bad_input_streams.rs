@@ -215,7 +215,7 @@ async fn malformed_bodies_are_400_and_odd_but_valid_ones_200() {
 async fn a_hundred_thousand_events_are_handled_within_the_bound() {
     let (addr, counted) = sink().await;
     let events: Vec<String> = (0..100_000)
-        .map(|n| format!(r#"{{"id":"EZ{n:032}","type":"com.example.x","data":{{}}}}"#))
+        .map(|n| format!(r#"{{"id":"load-{n}","type":"com.example.x","data":{{}}}}"#))
         .collect();
     let body = format!("[{}]", events.join(","));
     assert!(body.len() < twilio_webhooks::router::DEFAULT_EVENTS_BODY_LIMIT);

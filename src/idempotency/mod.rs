@@ -67,6 +67,7 @@
 //! ```
 
 mod answer;
+mod deliveries;
 mod memory;
 #[cfg(feature = "redis")]
 mod redis_store;
@@ -83,6 +84,8 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 pub use answer::{AnswerDecodeError, StoredAnswer};
+pub(crate) use deliveries::Begin;
+pub use deliveries::{FailureCounter, Idempotency, StoreFailure, DEFAULT_CLAIM_TTL, DEFAULT_KEEP};
 pub use memory::{MemoryStore, DEFAULT_MAX_ENTRIES};
 #[cfg(feature = "redis")]
 #[cfg_attr(docsrs, doc(cfg(feature = "redis")))]

@@ -4,13 +4,12 @@
 use std::borrow::Cow;
 use std::sync::Arc;
 
+use bytes::Bytes;
 use http::StatusCode;
-use http_body_util::Full;
 use tracing::field;
 
 use super::catch_panic::CatchPanic;
 use super::pipeline::plain;
-use super::service::WebhookBody;
 use super::{DeadlineOutcome, InvalidOutcome, Shared};
 
 use crate::conversations::ParseError;
@@ -19,6 +18,7 @@ use crate::conversations::{Decision, Modification, Unmodifiable};
 use crate::handler::{
     Delivery, HandlerError, PostActionHandler, PostActionInput, PreActionHandler,
 };
+use crate::idempotency::{Begin, StoredAnswer};
 use crate::params::Params;
 use crate::sid::ConversationSid;
 
@@ -32,8 +32,9 @@ pub(crate) type BoxFuture<T> =
 /// The router's answer to one webhook, and what it was for traces.
 #[derive(Debug)]
 pub(crate) struct Answer {
-    pub(crate) response: http::Response<WebhookBody>,
-    /// `accept`, `modify`, `reject`, `ack`, `none`, `invalid`, `invalid-accept`, `deadline-accept`,
+    pub(crate) response: http::Response<Bytes>,
+    /// `accept`, `modify`, `reject`, `ack`, `none`, `duplicate`, `in-flight`, `store-down`,
+    /// `invalid`, `invalid-accept`, `deadline-accept`,
     /// `deadline-reject`, `error` or `error-accept`.
     pub(crate) outcome: &'static str,
     /// A rejection's reason, for the trace.
@@ -50,7 +51,7 @@ impl Answer {
             _ => None,
         };
         Self {
-            response: decision.into_response().map(Full::new),
+            response: decision.into_response(),
             outcome,
             reason,
         }
@@ -63,6 +64,54 @@ impl Answer {
             outcome,
             reason: Some(Cow::Borrowed(text)),
         }
+    }
+
+    /// Whether a handler ran to its decision (`accept`, `modify`, `reject`, `ack`): only such an
+    /// answer is kept for the delivery's duplicates; after any other the claim is released so
+    /// Twilio's retry runs the handler again.
+    pub(crate) fn is_final(&self) -> bool {
+        matches!(self.outcome, "accept" | "modify" | "reject" | "ack")
+    }
+
+    /// The answer as a duplicate gets it.
+    pub(crate) fn to_stored(&self) -> StoredAnswer {
+        let content_type = self
+            .response
+            .headers()
+            .get(http::header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .map(str::to_owned);
+        StoredAnswer::new(
+            self.response.status().as_u16(),
+            content_type,
+            self.response.body().clone(),
+        )
+    }
+
+    /// The stored answer of an earlier delivery, given again.
+    pub(crate) fn replay(stored: StoredAnswer) -> Self {
+        let mut response = http::Response::new(stored.body);
+        *response.status_mut() =
+            StatusCode::from_u16(stored.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        if let Some(value) = stored
+            .content_type
+            .and_then(|value| http::HeaderValue::from_str(&value).ok())
+        {
+            response
+                .headers_mut()
+                .insert(http::header::CONTENT_TYPE, value);
+        }
+        Self {
+            response,
+            outcome: "duplicate",
+            reason: None,
+        }
+    }
+
+    /// 503: a duplicate whose first delivery is not done, or a store that failed and the
+    /// configuration says to refuse; Twilio delivers again later.
+    pub(crate) fn retry_later(text: &'static str, outcome: &'static str) -> Self {
+        Self::plain(StatusCode::SERVICE_UNAVAILABLE, text, outcome)
     }
 
     /// 200 `{}`: accept a pre-action event or acknowledge a post-action one.
@@ -197,8 +246,10 @@ fn failure<S>(shared: &Shared<S>) -> Answer {
     }
 }
 
-/// Parses the event and runs its handler (a pre-action one within the deadline); a panic in
-/// either is caught here, once.
+/// The idempotency stage around the handler: a webhook with an `I-Twilio-Idempotency-Token`
+/// is claimed (scoped by its `AccountSid`) before its handler runs; a duplicate of a finished
+/// delivery gets its answer again, one still running is waited for until the deadline. After the
+/// handler the answer is kept, or the claim released when the handler did not finish.
 pub(crate) async fn dispatch<S>(
     shared: &Shared<S>,
     state: &S,
@@ -213,12 +264,58 @@ where
         // No handler: accept (pre-action) or acknowledge (post-action and unknown events).
         return Answer::empty_ok("none");
     };
-    let event_type = route.event_type;
+    // Claiming and waiting count against the same deadline as the handler.
+    let deadline = tokio::time::Instant::now() + shared.settings.deadline;
     let idempotency_token = parts
         .headers
         .get(IDEMPOTENCY_TOKEN)
         .and_then(|value| value.to_str().ok())
         .map(str::to_owned);
+    let (Some(idempotency), Some(token)) = (&shared.idempotency, &idempotency_token) else {
+        return run(shared, state, route, params, idempotency_token, deadline).await;
+    };
+    let key = format!(
+        "conversations:{}:{token}",
+        params.get("AccountSid").unwrap_or_default()
+    );
+    let ticket = match idempotency.begin(&key, deadline).await {
+        Begin::Run(ticket) => ticket,
+        Begin::Replay(stored) => return Answer::replay(stored),
+        Begin::Busy => {
+            return Answer::retry_later(
+                "the first delivery of this webhook is still being handled",
+                "in-flight",
+            )
+        }
+        Begin::StoreDown => {
+            return Answer::retry_later("duplicate suppression is unavailable", "store-down")
+        }
+    };
+    let answer = run(shared, state, route, params, idempotency_token, deadline).await;
+    if let Some(ticket) = ticket {
+        if answer.is_final() {
+            idempotency.complete(ticket, &answer.to_stored()).await;
+        } else {
+            idempotency.release(ticket).await;
+        }
+    }
+    answer
+}
+
+/// Parses the event and runs its handler (a pre-action one until `deadline`); a panic in
+/// either is caught here, once.
+async fn run<S>(
+    shared: &Shared<S>,
+    state: &S,
+    route: &Route<S>,
+    params: Params,
+    idempotency_token: Option<String>,
+    deadline: tokio::time::Instant,
+) -> Answer
+where
+    S: Send + Sync + 'static,
+{
+    let event_type = route.event_type;
     let handled = CatchPanic::new(async move {
         let prepared = match route.prepare(params, idempotency_token, state) {
             Ok(prepared) => prepared,
@@ -240,7 +337,7 @@ where
         if !route.pre_action {
             return prepared.run.await;
         }
-        match tokio::time::timeout(shared.settings.deadline, prepared.run).await {
+        match tokio::time::timeout_at(deadline, prepared.run).await {
             Ok(outcome) => outcome,
             Err(_) => {
                 tracing::warn!(

@@ -50,6 +50,7 @@ use crate::conversations::PreActionWebhook;
 use crate::conversations::Rejection;
 use crate::handler::{EventHandler, EventInput};
 use crate::handler::{PostActionHandler, PostActionInput, PreActionHandler};
+use crate::idempotency::Idempotency;
 use crate::signature::{BasicAuth, Validator};
 
 #[cfg(feature = "axum")]
@@ -154,6 +155,8 @@ pub(crate) struct Settings {
 /// Everything the running service shares between requests.
 pub(crate) struct Shared<S> {
     pub(crate) routes: Vec<Route<S>>,
+    /// `None` when turned off by name.
+    pub(crate) idempotency: Option<Idempotency>,
     pub(crate) events: EventRoutes<S>,
     pub(crate) validator: Option<Validator>,
     pub(crate) basic_auth: Option<BasicAuth>,
@@ -238,6 +241,7 @@ enum SignatureCheck {
 pub struct Webhooks<S = ()> {
     routes: Vec<Route<S>>,
     events: Vec<EventRoute<S>>,
+    idempotency: Option<Idempotency>,
     signature: SignatureCheck,
     basic_auth: Option<BasicAuth>,
     settings: Settings,
@@ -291,6 +295,7 @@ impl<S: Clone + Send + Sync + 'static> Webhooks<S> {
                 events_deadline: DEFAULT_EVENTS_DEADLINE,
             },
             events: Vec::new(),
+            idempotency: Some(Idempotency::default()),
             basic_auth: None,
         }
     }
@@ -411,6 +416,38 @@ impl<S: Clone + Send + Sync + 'static> Webhooks<S> {
         self
     }
 
+    /// Suppresses duplicate deliveries with this configuration: its store (in memory, or
+    /// Redis shared by every instance), how long answers are kept, what to do when the store
+    /// fails. By default a [`MemoryStore`](crate::idempotency::MemoryStore) with the defaults
+    /// of [`Idempotency`] is used.
+    ///
+    /// A Conversations webhook is keyed by its `I-Twilio-Idempotency-Token` (scoped by its
+    /// `AccountSid`), an Event Streams event by its CloudEvent `id`. A duplicate of a finished
+    /// delivery gets the first answer and its handler does not run again; a duplicate that
+    /// arrives while the first is still running waits for it until the deadline, then gets 503;
+    /// a handler that fails, panics or misses its deadline leaves nothing behind, so the retry
+    /// runs it.
+    ///
+    /// ```
+    /// use twilio_webhooks::idempotency::{Idempotency, MemoryStore};
+    /// use twilio_webhooks::Webhooks;
+    ///
+    /// let webhooks = Webhooks::<()>::new().idempotency(Idempotency::new(MemoryStore::with_max_entries(10_000)));
+    /// # let _ = webhooks;
+    /// ```
+    #[must_use]
+    pub fn idempotency(mut self, idempotency: Idempotency) -> Self {
+        self.idempotency = Some(idempotency);
+        self
+    }
+
+    /// Handles every delivery, duplicates included: each retry runs its handler again.
+    #[must_use]
+    pub fn without_idempotency(mut self) -> Self {
+        self.idempotency = None;
+        self
+    }
+
     /// Checks `X-Twilio-Signature` with this validator (auth tokens, shared keys, public URL).
     #[must_use]
     pub fn validator(mut self, validator: Validator) -> Self {
@@ -507,6 +544,7 @@ impl<S: Clone + Send + Sync + 'static> Webhooks<S> {
         };
         Ok(Shared {
             routes: self.routes,
+            idempotency: self.idempotency,
             events,
             validator,
             basic_auth: self.basic_auth,
@@ -515,7 +553,9 @@ impl<S: Clone + Send + Sync + 'static> Webhooks<S> {
     }
 
     /// Builds a tower `Service` answering webhooks on any path, with `state` for the handlers.
-    /// Use it with hyper directly, or anywhere a `Service<http::Request<B>>` fits.
+    /// Use it with hyper directly, or anywhere a `Service<http::Request<B>>` fits. With an
+    /// Event Streams handler registered, a JSON body is taken as an Event Streams delivery and
+    /// anything else as a Conversations webhook.
     ///
     /// # Errors
     ///

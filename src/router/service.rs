@@ -142,8 +142,8 @@ where
     }
 }
 
-/// Answers one request on any path: a JSON body is an Event Streams delivery, anything else a
-/// Conversations webhook.
+/// Answers one request on any path: a JSON body is an Event Streams delivery when an Event
+/// Streams handler is registered, anything else a Conversations webhook.
 pub(crate) async fn respond_any<S, B>(
     shared: &Shared<S>,
     state: &S,
@@ -155,7 +155,7 @@ where
     B::Data: Send,
     B::Error: Into<BoxError>,
 {
-    if pipeline::is_json(request.headers()) {
+    if !shared.events.is_empty() && pipeline::is_json(request.headers()) {
         respond_events(shared, state, request).await
     } else {
         respond(shared, state, request).await
@@ -209,7 +209,7 @@ where
         .instrument(span.clone())
         .await;
     span.record("decision", answer.outcome);
-    let response = answer.response;
+    let response = answer.response.map(Full::new);
     span.record("status", response.status().as_u16());
     if let Some(reason) = &answer.reason {
         span.record("reason", reason.as_ref());

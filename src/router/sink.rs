@@ -11,7 +11,8 @@
 //! again would not make it parse).
 
 use std::sync::Arc;
-use std::time::Instant;
+
+use tokio::time::Instant;
 
 use http::{Response, StatusCode};
 use tracing::Instrument;
@@ -22,6 +23,7 @@ use super::pipeline::{plain, Received, Refusal};
 use super::service::WebhookBody;
 use super::Shared;
 use crate::handler::{EventHandler, EventInput, EventSelection, HandlerError};
+use crate::idempotency::{Begin, StoredAnswer};
 use crate::streams::{parse_batch, BatchItem, EventContext};
 
 /// Starts a handler on one event of a batch.
@@ -134,6 +136,8 @@ enum Outcome {
     Acknowledged,
     /// Its handler failed, panicked or missed the deadline.
     Failed,
+    /// A redelivery of an event already handled: skipped.
+    Duplicate,
 }
 
 /// Runs one event through its route.
@@ -158,12 +162,41 @@ async fn handle_one<S: Send + Sync + 'static>(
     let Some(route) = shared.events.route(&item) else {
         return Outcome::Acknowledged;
     };
-    let Some(future) = (route.handler)(item, &context, state) else {
+    let Some(idempotency) = &shared.idempotency else {
+        return run(route, item, &context, state, deadline).await;
+    };
+    let key = format!("events:{}", context.id());
+    let ticket = match idempotency.begin(&key, deadline).await {
+        Begin::Run(ticket) => ticket,
+        Begin::Replay(_) => return Outcome::Duplicate,
+        Begin::Busy | Begin::StoreDown => return Outcome::Failed,
+    };
+    let outcome = run(route, item, &context, state, deadline).await;
+    if let Some(ticket) = ticket {
+        if outcome == Outcome::Failed {
+            idempotency.release(ticket).await;
+        } else {
+            idempotency
+                .complete(ticket, &StoredAnswer::ok_empty_json())
+                .await;
+        }
+    }
+    outcome
+}
+
+/// Runs the handler of one event until `deadline`, a panic caught.
+async fn run<S: Send + Sync + 'static>(
+    route: &EventRoute<S>,
+    item: BatchItem,
+    context: &EventContext,
+    state: &S,
+    deadline: Instant,
+) -> Outcome {
+    let Some(future) = (route.handler)(item, context, state) else {
         // The route was chosen for this event, so its input takes it; nothing to run otherwise.
         return Outcome::Acknowledged;
     };
-    let left = deadline.saturating_duration_since(Instant::now());
-    match tokio::time::timeout(left, CatchPanic::new(future)).await {
+    match tokio::time::timeout_at(deadline, CatchPanic::new(future)).await {
         Ok(Ok(Ok(()))) => Outcome::Handled,
         Ok(Ok(Err(err))) => {
             tracing::error!(event_id = context.id(), event_type = context.event_type(), error = %err, "Event Streams handler returned an error");
@@ -206,10 +239,11 @@ pub(crate) async fn respond<S: Send + Sync + 'static>(
         "twilio_events",
         events = batch.len(),
         handled = tracing::field::Empty,
+        duplicates = tracing::field::Empty,
         failed = tracing::field::Empty,
         status = tracing::field::Empty,
     );
-    let (mut handled, mut failed) = (0usize, 0usize);
+    let (mut handled, mut failed, mut duplicates) = (0usize, 0usize, 0usize);
     async {
         for item in batch {
             // Once the deadline has passed, the rest waits for Twilio's next delivery.
@@ -220,6 +254,7 @@ pub(crate) async fn respond<S: Send + Sync + 'static>(
             match handle_one(shared, state, item, deadline).await {
                 Outcome::Handled => handled += 1,
                 Outcome::Acknowledged => {}
+                Outcome::Duplicate => duplicates += 1,
                 Outcome::Failed => failed += 1,
             }
         }
@@ -235,6 +270,7 @@ pub(crate) async fn respond<S: Send + Sync + 'static>(
         )
     };
     span.record("handled", handled);
+    span.record("duplicates", duplicates);
     span.record("failed", failed);
     span.record("status", response.status().as_u16());
     span.in_scope(|| tracing::debug!("answered"));
