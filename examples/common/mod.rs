@@ -11,6 +11,7 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
 use tokio::sync::Semaphore;
 
+use twilio_webhooks::idempotency::Idempotency;
 use twilio_webhooks::router::Webhooks;
 use twilio_webhooks::signature::{ConfigError, Validator};
 
@@ -33,13 +34,39 @@ pub fn validator_from_env() -> Result<Validator, ExitCode> {
     Validator::from_env().map_err(|err| fail(&config_message(err)))
 }
 
-/// The webhooks' axum router with the validator from the environment, and its filters; when
-/// something is wrong, says so on stderr and gives the exit code.
+/// Duplicate suppression from `REDIS_URL`: shared through Redis by every instance when it is
+/// set (the `redis` feature must be on), in this process's memory otherwise.
+#[allow(dead_code)] // not every example builds a router
+pub fn idempotency_from_env() -> Result<Idempotency, ExitCode> {
+    let Ok(url) = std::env::var("REDIS_URL") else {
+        return Ok(Idempotency::default());
+    };
+    redis_idempotency(&url).map_err(|message| fail(&message))
+}
+
+#[cfg(feature = "redis")]
+fn redis_idempotency(url: &str) -> Result<Idempotency, String> {
+    // Lazy: the server starts even while Redis is down, and deduplicates once it is up.
+    twilio_webhooks::idempotency::RedisStore::builder()
+        .connect_lazy(url)
+        .map(Idempotency::new)
+        .map_err(|err| format!("REDIS_URL must be a Redis URL like redis://127.0.0.1:6379: {err}"))
+}
+
+#[cfg(not(feature = "redis"))]
+fn redis_idempotency(_url: &str) -> Result<Idempotency, String> {
+    Err("REDIS_URL is set, but this build has no Redis support: run with --features redis".into())
+}
+
+/// The webhooks' axum router with the validator and duplicate suppression from the environment,
+/// and its filters; when something is wrong, says so on stderr and gives the exit code.
 #[allow(dead_code)] // not every example builds a router
 pub fn router_from_env<S: Clone + Send + Sync + 'static>(
     webhooks: Webhooks<S>,
 ) -> Result<(axum::Router<S>, Vec<&'static str>), ExitCode> {
-    let webhooks = webhooks.validator(validator_from_env()?);
+    let webhooks = webhooks
+        .validator(validator_from_env()?)
+        .idempotency(idempotency_from_env()?);
     let filters = webhooks.filters();
     let router = webhooks
         .into_router()
@@ -108,7 +135,7 @@ pub async fn serve(name: &str, app: axum::Router, filters: &[&str]) -> ExitCode 
         Ok(listener) => listener,
         Err(err) => return fail(&format!("cannot listen on {address}: {err}")),
     };
-    eprintln!("{name}: listening on http://{address}/twilio/conversations");
+    eprintln!("{name}: listening on http://{address} (/twilio/conversations, /twilio/events)");
     if !filters.is_empty() {
         eprintln!("{name}: Twilio webhook filters: {}", filters.join(", "));
     }
