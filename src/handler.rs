@@ -830,6 +830,63 @@ pub mod checks {
     {
     }
 
+    /// The kind of an Event Streams handler's input.
+    pub struct IsStream;
+
+    /// Checks the first argument of a `#[stream_event]` handler.
+    pub fn stream_event<E>() -> Event<E, IsStream>
+    where
+        E: super::EventInput,
+    {
+        Event(PhantomData)
+    }
+
+    /// An argument after the event of an Event Streams handler.
+    #[diagnostic::on_unimplemented(
+        message = "an Event Streams handler cannot take `{Self}`",
+        label = "not `twilio_webhooks::State<T>` or `twilio_webhooks::streams::EventContext`",
+        note = "after the event, an Event Streams handler takes at most a \
+                `twilio_webhooks::State<T>` and a `twilio_webhooks::streams::EventContext`, in \
+                either order (`axum::extract::State` is not filled by the router: take \
+                `twilio_webhooks::State<T>`)"
+    )]
+    pub trait StreamArgument {}
+    impl<T: Clone + Send + Sync + 'static> StreamArgument for State<T> {}
+    impl StreamArgument for crate::streams::EventContext {}
+
+    /// Checks an argument after the event of a `#[stream_event]` handler.
+    pub fn stream_argument<A>()
+    where
+        A: StreamArgument,
+    {
+    }
+
+    /// What a `#[stream_event]` handler returns.
+    #[diagnostic::on_unimplemented(
+        message = "an Event Streams handler returns `()` or `Result<(), E>`, not `{Self}`",
+        label = "Event Streams deliveries are only acknowledged",
+        note = "return `Err` (with `E: Display`) to answer the batch with a 5xx, so Twilio \
+                delivers it again"
+    )]
+    pub trait StreamOutput {}
+    impl<R: super::IntoAck> StreamOutput for R {}
+
+    /// Checks the return type of a `#[stream_event]` handler.
+    pub fn stream_output<R, E, K>(_: &Event<E, K>)
+    where
+        R: StreamOutput,
+    {
+    }
+
+    /// Checks the return type of a `#[stream_event]` handler through the function itself.
+    pub fn stream_returns<Args, F, E, K>(_: &Event<E, K>, _: &F)
+    where
+        F: HandlerFunction<Args>,
+        F::Future: Future,
+        <F::Future as Future>::Output: StreamOutput,
+    {
+    }
+
     /// Checks that the future a handler returns can be sent between threads.
     pub fn send_future<Args, F>(_: &F)
     where

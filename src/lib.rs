@@ -177,6 +177,29 @@ pub use twilio_webhooks_macros::pre_action;
 #[cfg(feature = "macros")]
 pub use twilio_webhooks_macros::post_action;
 
+/// Checks at compile time that an `async fn` is an Event Streams handler, and leaves it
+/// unchanged.
+///
+/// The function takes one event type of [`streams`] (or a catch-all: [`streams::Event`],
+/// [`streams::CloudEvent`], [`streams::BatchItem`]), then optionally
+/// [`State<T>`](handler::State) and [`EventContext`](streams::EventContext), and returns `()` or
+/// `Result<(), E>`. Register it with [`Webhooks::stream_event`](router::Webhooks::stream_event).
+///
+/// ```
+/// use twilio_webhooks::streams::{EventContext, ExecutionStarted};
+/// use twilio_webhooks::{stream_event, Webhooks};
+///
+/// #[stream_event]
+/// async fn started(execution: ExecutionStarted, context: EventContext) {
+///     println!("{} started {}", context.id(), execution.execution_sid);
+/// }
+///
+/// let webhooks = Webhooks::<()>::new().stream_event(started);
+/// # let _ = webhooks;
+/// ```
+#[cfg(feature = "macros")]
+pub use twilio_webhooks_macros::stream_event;
+
 /// The README's code blocks, compiled and run as doctests so the README stays true.
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]

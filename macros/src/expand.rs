@@ -19,6 +19,8 @@ pub(crate) enum Kind {
     Pre,
     /// `#[post_action]`: only acknowledged.
     Post,
+    /// `#[stream_event]`: an Event Streams event, only acknowledged.
+    Stream,
 }
 
 impl Kind {
@@ -27,6 +29,7 @@ impl Kind {
         match self {
             Self::Pre => "#[pre_action]",
             Self::Post => "#[post_action]",
+            Self::Stream => "#[stream_event]",
         }
     }
 
@@ -35,6 +38,7 @@ impl Kind {
         match self {
             Self::Pre => "pre-action",
             Self::Post => "post-action",
+            Self::Stream => "Event Streams",
         }
     }
 
@@ -43,6 +47,7 @@ impl Kind {
         match self {
             Self::Pre => "OnMessageAdd",
             Self::Post => "OnMessageAdded",
+            Self::Stream => "MessageAdded",
         }
     }
 }
@@ -364,22 +369,26 @@ fn assertions(kind: Kind, krate: &syn::Path, plan: &Plan<'_>) -> TokenStream {
     let args = quote!((#(#argument_types,)*));
 
     let mut body = TokenStream::new();
-    let event_check = match kind {
-        Kind::Pre => quote!(pre_action_event),
-        Kind::Post => quote!(post_action_event),
+    // Webhook events and arguments are first sorted into a kind (the `_`); an Event Streams
+    // handler's are checked directly.
+    let (event_check, argument_check, kind_arg) = match kind {
+        Kind::Pre => (quote!(pre_action_event), quote!(argument), quote!(, _)),
+        Kind::Post => (quote!(post_action_event), quote!(argument), quote!(, _)),
+        Kind::Stream => (quote!(stream_event), quote!(stream_argument), quote!()),
     };
     body.extend(quote_spanned! {event.span()=>
-        let #event_var = #checks::#event_check::<#event, _>();
+        let #event_var = #checks::#event_check::<#event #kind_arg>();
     });
     for ty in plan.arguments.iter().take(MAX_ARGUMENTS).skip(1) {
         body.extend(quote_spanned! {ty.span()=>
-            #checks::argument::<#ty, _>();
+            #checks::#argument_check::<#ty #kind_arg>();
         });
     }
     if let Some(output) = plan.output {
         let (by_type, by_function) = match kind {
             Kind::Pre => (quote!(pre_action_output), quote!(pre_action_returns)),
             Kind::Post => (quote!(post_action_output), quote!(post_action_returns)),
+            Kind::Stream => (quote!(stream_output), quote!(stream_returns)),
         };
         if !contains_impl(output.to_token_stream()) {
             body.extend(quote_spanned! {output.span()=>

@@ -168,3 +168,27 @@ pub fn pre_action(attr: TokenStream, item: TokenStream) -> TokenStream {
 pub fn post_action(attr: TokenStream, item: TokenStream) -> TokenStream {
     expand::expand(Kind::Post, attr.into(), item.into()).into()
 }
+
+/// Checks that an `async fn` is an Event Streams handler; emits the function unchanged.
+///
+/// An Event Streams handler takes one event type of `twilio_webhooks::streams`
+/// (`MessageAdded`, `ExecutionStarted`, …) or a catch-all (`Event`, `CloudEvent<Event>`,
+/// `BatchItem`), then optionally `State<T>` and `EventContext`, and returns `()` or
+/// `Result<(), E>`: an `Err` answers the batch with a 5xx, so Twilio delivers it again.
+///
+/// ```rust,ignore
+/// use twilio_webhooks::streams::{EventContext, MessageAdded};
+/// use twilio_webhooks::stream_event;
+///
+/// #[stream_event]
+/// async fn archive(message: MessageAdded, context: EventContext) -> std::io::Result<()> {
+///     println!("{}: {:?}", context.id(), message.message_body);
+///     Ok(())
+/// }
+/// ```
+///
+/// Takes one optional argument, `crate = "path"`, as [`macro@pre_action`] does.
+#[proc_macro_attribute]
+pub fn stream_event(attr: TokenStream, item: TokenStream) -> TokenStream {
+    expand::expand(Kind::Stream, attr.into(), item.into()).into()
+}
