@@ -194,6 +194,11 @@ impl ParamValue for OffsetDateTime {
             .unwrap_or_else(|_| self.to_string());
         Cow::Owned(fraction_in_thousandths(text))
     }
+
+    /// RFC 3339, as Twilio sends it (`time`'s own `Serialize` writes a tuple).
+    fn serialize_value<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        time::serde::rfc3339::serialize(self, serializer)
+    }
 }
 
 /// Pads the fractional seconds of an RFC 3339 timestamp (`…:SS.f…`) to 3, 6 or 9 digits.
