@@ -159,6 +159,10 @@ macro_rules! sid_text {
                     .parse()
                     .map_err(crate::conversations::InvalidValue::Sid)
             }
+
+            fn to_param(&self) -> std::borrow::Cow<'_, str> {
+                std::borrow::Cow::Borrowed(self.as_str())
+            }
         }
     };
 }

@@ -15,6 +15,11 @@ use std::thread::sleep;
 use std::time::{Duration, Instant};
 
 use common::TempPath;
+use twilio_webhooks::handler::State;
+use twilio_webhooks::signature::Validator;
+use twilio_webhooks::streams::{Event, EventContext, MessageAdded};
+use twilio_webhooks::testing::{sample_params, EventBatch};
+use twilio_webhooks::Webhooks;
 
 const TOKEN: &str = "examples-run-auth-token";
 
@@ -436,4 +441,212 @@ fn http_get(port: u16, path: &str) -> String {
     stream.read_to_string(&mut answer).unwrap();
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
     answer
+}
+
+#[test]
+fn send_event_sends_unknown_event_types_and_raw_form_bodies() {
+    let (_server, port) = serving("profanity_filter", &[]);
+    let port_text = port.to_string();
+    let wrong_token = [
+        ("TWILIO_AUTH_TOKEN", "wrong-token"),
+        ("PORT", port_text.as_str()),
+    ];
+
+    // An EventType the library does not know: sent with the given parameters, signed,
+    // acknowledged.
+    let unknown = ["onSomethingNew", "AccountSid=AC1", "Body=heck"];
+    expect_answer(port, &[], &unknown, "200", "{}");
+    expect_refused(&unknown, &wrong_token);
+
+    // A form body exactly as given, with `+` or `%20` for spaces: both signed correctly.
+    let mut params = sample_params("onMessageAdd").unwrap();
+    params.set("Body", "what the heck");
+    let body = params.to_form();
+    assert!(body.contains("Body=what+the+heck"), "{body}");
+    let masked = r#"{"body":"what the ****"}"#;
+    expect_answer(port, &[], &["--raw", &body], "200", masked);
+    let percent = body.replace('+', "%20");
+    expect_answer(port, &[], &["--raw", &percent], "200", masked);
+    expect_refused(&["--raw", &body], &wrong_token);
+}
+
+#[test]
+fn send_event_lists_both_kinds_and_names_its_usage_errors() {
+    let (ok, stdout, _) = send_event(&["--list"], &[]);
+    assert!(ok);
+    let listed: Vec<&str> = stdout.lines().collect();
+    assert_eq!(listed.len(), 23 + Event::TYPES.len(), "{stdout}");
+    for event_type in [
+        "onMessageAdd",
+        "onUserUpdated",
+        "com.twilio.studio.flow.step.ended",
+    ] {
+        assert!(
+            listed.contains(&event_type),
+            "{event_type} not in:\n{stdout}"
+        );
+    }
+    let env = [("TWILIO_AUTH_TOKEN", TOKEN), ("PORT", "1")];
+    #[rustfmt::skip]
+    let errors: [(&[&str], &str); 5] = [
+        (&["onMessageAdd", "com.twilio.conversations.message.added"], "separate commands"),
+        (&["Body=hi"], "before any event type"),
+        (&["--raw", "a=1", "onMessageAdd"], "--raw"),
+        (&["--count", "0", "onMessageAdd"], "--count"),
+        (&["--frobnicate"], "unknown option"),
+    ];
+    for (args, message) in errors {
+        let (ok, stdout, stderr) = send_event(args, &env);
+        assert!(!ok, "send_event {args:?} succeeded:\n{stdout}");
+        assert!(stderr.contains(message), "send_event {args:?}:\n{stderr}");
+    }
+}
+
+/// What the Event Streams sink below received, one line per event.
+#[derive(Clone, Default)]
+struct Seen(std::sync::Arc<std::sync::Mutex<Vec<String>>>);
+
+impl Seen {
+    fn take(&self) -> Vec<String> {
+        std::mem::take(&mut *self.0.lock().unwrap())
+    }
+}
+
+async fn on_message(message: MessageAdded, context: EventContext, State(seen): State<Seen>) {
+    let line = format!(
+        "message {} {:?} {:?}",
+        context.id(),
+        message.message_body,
+        message.index
+    );
+    seen.0.lock().unwrap().push(line);
+}
+
+async fn on_other(event: Event, context: EventContext, State(seen): State<Seen>) {
+    let line = format!("other {} {}", event.event_type(), context.id());
+    seen.0.lock().unwrap().push(line);
+}
+
+/// An Event Streams sink on a free port, checking signatures with [`TOKEN`]; served by its own
+/// runtime for as long as the runtime lives.
+fn stream_sink() -> (tokio::runtime::Runtime, u16, Seen) {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let seen = Seen::default();
+    let router = Webhooks::new()
+        .validator(Validator::from_auth_tokens(TOKEN).unwrap())
+        .stream_event(on_message)
+        .stream_event(on_other)
+        .into_router()
+        .unwrap();
+    let app = axum::Router::new().merge(router).with_state(seen.clone());
+    let addr = runtime.block_on(common::serve(app));
+    (runtime, addr.port(), seen)
+}
+
+const MESSAGE_ADDED: &str = "com.twilio.conversations.message.added";
+
+#[test]
+fn send_event_delivers_event_streams_types_as_signed_batches() {
+    let (_runtime, port, seen) = stream_sink();
+
+    // One event: the sample's data with fields set, JSON when the value parses as JSON.
+    expect_answer(
+        port,
+        &[],
+        &[MESSAGE_ADDED, "MessageBody=hi", "Index=9"],
+        "200",
+        "",
+    );
+    let lines = seen.take();
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(lines[0].starts_with("message EZ"), "{lines:?}");
+    assert!(lines[0].ends_with(r#" Some("hi") Some(9)"#), "{lines:?}");
+
+    // Several events in one batch, each with its own id; a type without a sample too.
+    let args = [
+        "--count",
+        "2",
+        MESSAGE_ADDED,
+        "MessageBody=twice",
+        "com.twilio.studio.flow.execution.started",
+        "com.example.not.yet.known",
+        "anything={\"nested\":true}",
+    ];
+    expect_answer(port, &[], &args, "200", "");
+    let lines = seen.take();
+    assert_eq!(lines.len(), 6, "{lines:?}");
+    let ids: std::collections::HashSet<&str> = lines
+        .iter()
+        .map(|line| {
+            line.split(' ')
+                .nth(if line.starts_with("other") { 2 } else { 1 })
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(ids.len(), 6, "{lines:?}");
+    assert!(
+        lines[..2]
+            .iter()
+            .all(|line| line.contains(r#"Some("twice")"#)),
+        "{lines:?}"
+    );
+    assert!(lines[2].starts_with("other com.twilio.studio.flow.execution.started"));
+    assert!(lines[4].starts_with("other com.example.not.yet.known"));
+
+    // A forced id, sent twice: the same CloudEvent delivered again.
+    for _ in 0..2 {
+        expect_answer(
+            port,
+            &[],
+            &["--id", "EZredelivered", MESSAGE_ADDED],
+            "200",
+            "",
+        );
+    }
+    let lines = seen.take();
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert!(
+        lines
+            .iter()
+            .all(|line| line.starts_with("message EZredelivered ")),
+        "{lines:?}"
+    );
+
+    // The signature is checked: another token is refused, and nothing is handled.
+    let port_text = port.to_string();
+    let wrong_token = [
+        ("TWILIO_AUTH_TOKEN", "wrong-token"),
+        ("PORT", port_text.as_str()),
+    ];
+    expect_refused(&[MESSAGE_ADDED], &wrong_token);
+    assert!(seen.take().is_empty());
+}
+
+#[test]
+fn send_event_sends_a_raw_json_body_with_body_sha256() {
+    let (_runtime, port, seen) = stream_sink();
+    let body = EventBatch::new()
+        .sample_with(MESSAGE_ADDED, [("MessageBody", serde_json::json!("raw"))])
+        .with_id("EZraw")
+        .to_json();
+    expect_answer(port, &[], &["--raw", &body], "200", "");
+    assert_eq!(seen.take(), [r#"message EZraw Some("raw") Some(7)"#]);
+
+    // Pretty-printed JSON is sent byte for byte: the body hash covers it as given.
+    let value: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let pretty = serde_json::to_string_pretty(&value).unwrap();
+    expect_answer(port, &[], &["--raw", &pretty], "200", "");
+    assert_eq!(seen.take(), [r#"message EZraw Some("raw") Some(7)"#]);
+
+    let port_text = port.to_string();
+    let wrong_token = [
+        ("TWILIO_AUTH_TOKEN", "wrong-token"),
+        ("PORT", port_text.as_str()),
+    ];
+    expect_refused(&["--raw", &body], &wrong_token);
+    assert!(seen.take().is_empty());
 }

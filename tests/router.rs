@@ -533,7 +533,7 @@ async fn a_specific_handler_beside_a_catch_all_takes_its_event() {
             200
         );
         assert_eq!(call(&service, sample_request("onUserAdded")).await.0, 200);
-        let body = testing::sample_event::<OnMessageAdded>().body;
+        let body = testing::sample_event::<OnMessageAdded>().unwrap().body;
         assert_eq!(
             seen.take(),
             [body.as_str(), "onUserAdded"],

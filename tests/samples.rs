@@ -61,7 +61,7 @@ fn event_types_are_distinct_and_unknown_names_have_no_sample() {
 
 #[test]
 fn samples_are_realistic() {
-    let message: OnMessageAdd = sample_event();
+    let message: OnMessageAdd = sample_event().unwrap();
     assert!(message
         .media
         .as_ref()
@@ -69,21 +69,21 @@ fn samples_are_realistic() {
     assert!(message.attributes.json().is_some());
     assert!(message.client_identity.is_some());
 
-    let added: OnConversationAdded = sample_event();
+    let added: OnConversationAdded = sample_event().unwrap();
     let binding = added.messaging_binding.unwrap();
     assert!(binding.address().is_some() && binding.proxy_address.is_some());
 
-    let participant: OnParticipantAdd = sample_event();
+    let participant: OnParticipantAdd = sample_event().unwrap();
     assert!(participant
         .messaging_binding
         .unwrap()
         .binding_type
         .is_some());
 
-    let user: OnUserUpdated = sample_event();
+    let user: OnUserUpdated = sample_event().unwrap();
     assert!(user.is_online.is_some() && user.is_notifiable.is_some());
 
-    let delivery: OnDeliveryUpdated = sample_event();
+    let delivery: OnDeliveryUpdated = sample_event().unwrap();
     assert!(delivery.error_code.is_some());
     assert_eq!(delivery.conversation_sid(), Some(added.conversation_sid));
 }

@@ -103,7 +103,7 @@ async fn each_event_goes_to_its_handler_and_the_rest_to_the_catch_all() {
         .with_id("EZ-execution")
         .sample("com.twilio.conversations.user.added")
         .sample("com.example.not.yet.known");
-    let reply = send(addr, batch.request(&url(addr, EVENTS), TOKEN)).await;
+    let reply = send(addr, batch.request(&url(addr, EVENTS), TOKEN).unwrap()).await;
     assert_eq!(reply.status, 200, "{}", reply.body);
     let seen = seen.take();
     assert_eq!(seen.len(), 4, "{seen:?}");
@@ -127,7 +127,7 @@ async fn a_failing_panicking_or_slow_handler_asks_for_the_batch_again() {
             .sample_with(MESSAGE_ADDED, [("MessageBody", json!(body))])
             .sample_with(MESSAGE_ADDED, [("MessageBody", json!("after"))]);
         let started = std::time::Instant::now();
-        let reply = send(addr, batch.request(&url(addr, EVENTS), TOKEN)).await;
+        let reply = send(addr, batch.request(&url(addr, EVENTS), TOKEN).unwrap()).await;
         assert_eq!(reply.status, 500, "{body}: {}", reply.body);
         assert!(
             started.elapsed() < Duration::from_secs(3),
@@ -146,7 +146,7 @@ async fn a_failing_panicking_or_slow_handler_asks_for_the_batch_again() {
         // The server keeps serving.
         let again = EventBatch::new().sample_with(MESSAGE_ADDED, [("MessageBody", json!("next"))]);
         assert_eq!(
-            send(addr, again.request(&url(addr, EVENTS), TOKEN))
+            send(addr, again.request(&url(addr, EVENTS), TOKEN).unwrap())
                 .await
                 .status,
             200
@@ -163,7 +163,7 @@ async fn an_invalid_event_does_not_hold_back_the_batch() {
     let batch = EventBatch::new()
         .sample_with(MESSAGE_ADDED, bad_index.clone())
         .sample_with(MESSAGE_ADDED, [("MessageBody", json!("fine"))]);
-    let reply = send(addr, batch.request(&url(addr, EVENTS), TOKEN)).await;
+    let reply = send(addr, batch.request(&url(addr, EVENTS), TOKEN).unwrap()).await;
     assert_eq!(reply.status, 200, "{}", reply.body);
     assert_eq!(seen.take(), ["message fine"]);
 
@@ -174,7 +174,7 @@ async fn an_invalid_event_does_not_hold_back_the_batch() {
         .sample_with(MESSAGE_ADDED, bad_index)
         .with_id("EZ-bad")
         .sample("com.twilio.conversations.user.added");
-    let reply = send(addr, batch.request(&url(addr, EVENTS), TOKEN)).await;
+    let reply = send(addr, batch.request(&url(addr, EVENTS), TOKEN).unwrap()).await;
     assert_eq!(reply.status, 200, "{}", reply.body);
     assert_eq!(
         seen.take(),

@@ -56,7 +56,7 @@ fn answer_one(webhooks: Webhooks<()>) -> u16 {
         )
         .into_service(())
         .unwrap();
-    let request = signed_request(URL, &sample_params("onMessageAdd").unwrap(), TOKEN);
+    let request = signed_request(URL, &sample_params("onMessageAdd").unwrap(), TOKEN).unwrap();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -158,6 +158,7 @@ fn refusals_answer_a_short_reason_and_log_the_details_at_warn() {
             &sample_params("onMessageAdd").unwrap(),
             "not-the-token",
         )
+        .unwrap()
     };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()

@@ -79,7 +79,9 @@ pub fn filter_service(filter: &filter::Filter) -> (WebhookService<filter::Filter
 /// A signed POST of `params` to [`URL`] as Twilio sends it: request target, `Host`, content
 /// type, signature, and the headers Twilio adds (user agent, idempotency token).
 pub fn signed_request(params: &Params) -> Request<String> {
-    let (mut parts, body) = testing::signed_request(URL, params, AUTH_TOKEN).into_parts();
+    let (mut parts, body) = testing::signed_request(URL, params, AUTH_TOKEN)
+        .expect("the bench URL is valid")
+        .into_parts();
     parts.headers.insert(
         http::header::USER_AGENT,
         http::HeaderValue::from_static("TwilioProxy/1.1"),

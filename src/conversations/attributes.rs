@@ -107,4 +107,12 @@ impl ParamValue for Attributes {
     fn from_param(value: &str) -> Result<Self, InvalidValue> {
         Ok(Self::from_text(value))
     }
+
+    /// JSON text (compact), or the original text.
+    fn to_param(&self) -> std::borrow::Cow<'_, str> {
+        match self {
+            Self::Json(value) => std::borrow::Cow::Owned(value.to_string()),
+            Self::Text(text) => std::borrow::Cow::Borrowed(text),
+        }
+    }
 }

@@ -58,6 +58,27 @@ impl MessagingBinding {
         self.addresses.first().map(String::as_str)
     }
 
+    /// Appends the binding's parameters (`MessagingBinding.Address` once per address, then
+    /// `ProxyAddress`, `ProjectedAddress`, `AuthorAddress`, `Type` when present). `extra`, which
+    /// only a JSON binding has, is not written: a form webhook has no place for it.
+    pub(crate) fn write_params(&self, params: &mut crate::params::Params) {
+        let name = |key: &str| format!("{}{key}", Self::PREFIX);
+        for address in &self.addresses {
+            params.push(&name("Address"), address);
+        }
+        let parts = [
+            ("ProxyAddress", self.proxy_address.as_deref()),
+            ("ProjectedAddress", self.projected_address.as_deref()),
+            ("AuthorAddress", self.author_address.as_deref()),
+            ("Type", self.binding_type.as_ref().map(BindingType::as_str)),
+        ];
+        for (key, value) in parts {
+            if let Some(value) = value {
+                params.push(&name(key), value);
+            }
+        }
+    }
+
     /// Takes one parameter if it belongs to the binding; returns whether it did.
     ///
     /// An empty value is Twilio's null: it is taken but creates no binding, so a body whose

@@ -66,6 +66,10 @@ macro_rules! twilio_enums {
                 let Ok(parsed) = value.parse();
                 Ok(parsed)
             }
+
+            fn to_param(&self) -> std::borrow::Cow<'_, str> {
+                std::borrow::Cow::Borrowed(self.as_str())
+            }
         }
     )*};
 }

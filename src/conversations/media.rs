@@ -140,6 +140,51 @@ impl ParamValue for Vec<Media> {
             got: value.to_owned(),
         })
     }
+
+    /// The JSON array a webhook carries, with the webhook's keys in its order (`Sid`,
+    /// `ContentType`, `Filename`, `Size`; absent ones left out), then the other keys as received.
+    fn to_param(&self) -> std::borrow::Cow<'_, str> {
+        // Writing string keys and JSON values into a `Vec` cannot fail.
+        std::borrow::Cow::Owned(serde_json::to_string(&WebhookMedia(self)).unwrap_or_default())
+    }
+}
+
+/// Media items with the webhook's keys, in the webhook's order.
+struct WebhookMedia<'a>(&'a [Media]);
+
+impl Serialize for WebhookMedia<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeSeq};
+
+        struct Item<'a>(&'a Media);
+
+        impl Serialize for Item<'_> {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let item = self.0;
+                let mut map = serializer.serialize_map(None)?;
+                map.serialize_entry("Sid", item.sid.as_str())?;
+                if let Some(content_type) = &item.content_type {
+                    map.serialize_entry("ContentType", content_type)?;
+                }
+                if let Some(filename) = &item.filename {
+                    map.serialize_entry("Filename", filename)?;
+                }
+                if let Some(size) = &item.size {
+                    map.serialize_entry("Size", size)?;
+                }
+                for (key, value) in &item.extra {
+                    map.serialize_entry(key, value)?;
+                }
+                map.end()
+            }
+        }
+
+        let mut seq = serializer.serialize_seq(Some(self.0.len()))?;
+        for item in self.0 {
+            seq.serialize_element(&Item(item))?;
+        }
+        seq.end()
+    }
 }
 
 #[cfg(test)]
@@ -185,6 +230,23 @@ mod tests {
         assert_eq!(item.sid.as_str(), SID);
         assert_eq!(item.size, Some(12232));
         assert!(item.extra.is_empty());
+    }
+
+    #[test]
+    fn written_back_with_the_webhook_keys() {
+        let text = format!(
+            r#"[{{"sid":"{SID}","content_type":"image/png","Category":"media"}},{{"MediaSid":"{SID}","Size":3}}]"#
+        );
+        let items = <Vec<Media>>::from_param(&text).unwrap();
+        let written = items.to_param();
+        assert_eq!(
+            written,
+            format!(
+                r#"[{{"Sid":"{SID}","ContentType":"image/png","Category":"media"}},{{"Sid":"{SID}","Size":3}}]"#
+            )
+        );
+        assert_eq!(<Vec<Media>>::from_param(&written).unwrap(), items);
+        assert_eq!(Vec::<Media>::new().to_param(), "[]");
     }
 
     #[test]

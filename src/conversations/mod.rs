@@ -90,6 +90,36 @@ pub trait ConversationsEvent:
         Self::from_params(&Params::parse(body)?)
     }
 
+    /// The event's form parameters, as Twilio would send them: `AccountSid`, `EventType`,
+    /// `Source`, `ClientIdentity` and `RetryCount` when present, each field under Twilio's name
+    /// in Twilio's text form (SIDs, integers, `true`/`false`, RFC 3339 timestamps, `Attributes`
+    /// as JSON text, `Media` as the webhook's JSON array, `MessagingBinding.*`), then every
+    /// parameter of `extra`. An absent optional field is left out.
+    ///
+    /// Parsing the result gives the event back: `E::from_params(&event.to_params()) == event`
+    /// for every event parsed from a webhook. Values a webhook cannot carry are written as
+    /// closely as the form allows and read back differently: an optional text that is
+    /// `Some("")` (read back as `None`), `Attributes::Text` holding JSON text (read back as
+    /// `Attributes::Json`), a binding with empty addresses or a binding's JSON-only `extra`.
+    /// JSON numbers with a fraction in `Attributes` may come back in their nearest `f64`.
+    ///
+    /// Use it to build a test request from a typed event: take a sample, change a field, send it
+    /// signed with [`testing::signed_event`](crate::testing::signed_event).
+    ///
+    /// ```
+    /// use twilio_webhooks::conversations::OnMessageAdd;
+    /// use twilio_webhooks::{testing, ConversationsEvent};
+    ///
+    /// let mut message: OnMessageAdd = testing::sample_event()?;
+    /// message.body = "changed".into();
+    /// let params = message.to_params();
+    /// assert_eq!(params.get("EventType"), Some("onMessageAdd"));
+    /// assert_eq!(params.get("Body"), Some("changed"));
+    /// assert_eq!(OnMessageAdd::from_params(&params)?, message);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    fn to_params(&self) -> Params;
+
     /// The account the event belongs to.
     fn account_sid(&self) -> &AccountSid;
 
@@ -152,6 +182,13 @@ pub struct UnknownEvent {
     pub params: Params,
 }
 
+impl UnknownEvent {
+    /// Its parameters, as sent (including `EventType`).
+    pub fn to_params(&self) -> Params {
+        self.params.clone()
+    }
+}
+
 impl Serialize for UnknownEvent {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
@@ -211,6 +248,11 @@ macro_rules! event_table {
             pub fn conversation_sid(&self) -> Option<ConversationSid> {
                 match self { $( Self::$pre(event) => event.conversation_sid(), )* }
             }
+
+            /// The event's form parameters (see [`ConversationsEvent::to_params`]).
+            pub fn to_params(&self) -> Params {
+                match self { $( Self::$pre(event) => event.to_params(), )* }
+            }
         }
 
         impl PostActionEvent {
@@ -235,6 +277,11 @@ macro_rules! event_table {
             /// `RetryCount`: how many times Twilio already tried (absent on a first try).
             pub fn retry_count(&self) -> Option<u32> {
                 match self { $( Self::$post(event) => event.retry_count(), )* }
+            }
+
+            /// The event's form parameters (see [`ConversationsEvent::to_params`]).
+            pub fn to_params(&self) -> Params {
+                match self { $( Self::$post(event) => event.to_params(), )* }
             }
         }
 
@@ -346,6 +393,24 @@ impl Event {
     /// Whether Twilio waits for a decision on this event.
     pub fn is_pre_action(&self) -> bool {
         matches!(self, Self::PreAction(_))
+    }
+
+    /// The event's form parameters: those of a known event written back from its fields (see
+    /// [`ConversationsEvent::to_params`]), those of an unknown event as sent.
+    ///
+    /// ```
+    /// use twilio_webhooks::Event;
+    ///
+    /// let event = Event::from_form(b"EventType=onSomethingNew&AccountSid=AC1&Foo=bar")?;
+    /// assert_eq!(Event::from_params(&event.to_params())?, event);
+    /// # Ok::<(), twilio_webhooks::ParseError>(())
+    /// ```
+    pub fn to_params(&self) -> Params {
+        match self {
+            Self::PreAction(event) => event.to_params(),
+            Self::PostAction(event) => event.to_params(),
+            Self::Unknown(event) => event.to_params(),
+        }
     }
 }
 

@@ -140,10 +140,10 @@ impl Validator {
     ///
     /// let validator = Validator::from_auth_tokens("token")?;
     /// let params = Params::from_pairs([("Body", "hello")]);
-    /// let request = testing::signed_request("http://localhost/twilio", &params, "token");
+    /// let request = testing::signed_request("http://localhost/twilio", &params, "token")?;
     /// let (parts, body) = request.into_parts();
     /// assert_eq!(validator.verify(&parts, &params, body.as_bytes()), Ok(()));
-    /// # Ok::<(), twilio_webhooks::signature::ConfigError>(())
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     ///
     /// # Errors

@@ -219,29 +219,33 @@ pub fn sample_params(event_type: &str) -> Option<Params> {
     Some(params)
 }
 
-/// The sample of [`sample_params`] for `E`, parsed: a ready-made event to call a handler with.
+/// The sample of [`sample_params`] for `E`, parsed: a ready-made event to call a handler with,
+/// or to change and send signed with [`signed_event`](super::signed_event).
 ///
 /// ```
 /// use twilio_webhooks::conversations::OnMessageAdded;
 /// use twilio_webhooks::testing::sample_event;
 ///
-/// let message: OnMessageAdded = sample_event();
+/// let message: OnMessageAdded = sample_event()?;
 /// assert_eq!(message.index, 7);
 /// assert_eq!(message.author, "alice");
+/// # Ok::<(), twilio_webhooks::testing::Error>(())
 /// ```
 ///
-/// # Panics
+/// # Errors
 ///
-/// When `E::EVENT_TYPE` is not one of [`EVENT_TYPES`], which only happens for a type outside this
-/// crate implementing [`ConversationsEvent`]. The samples of this crate's events always parse.
-pub fn sample_event<E: ConversationsEvent>() -> E {
-    let Some(params) = sample_params(E::EVENT_TYPE) else {
-        panic!("no sample for EventType {}", E::EVENT_TYPE);
-    };
-    match E::from_params(&params) {
-        Ok(event) => event,
-        Err(err) => panic!("the sample of {} does not parse: {err}", E::EVENT_TYPE),
-    }
+/// Never for this crate's events. [`Error::NoSample`](super::Error::NoSample) or
+/// [`Error::SampleDoesNotParse`](super::Error::SampleDoesNotParse) for a type outside this crate
+/// implementing [`ConversationsEvent`] whose `EVENT_TYPE` has no sample or whose parameters
+/// differ.
+pub fn sample_event<E: ConversationsEvent>() -> Result<E, super::Error> {
+    let params = sample_params(E::EVENT_TYPE).ok_or_else(|| super::Error::NoSample {
+        event_type: E::EVENT_TYPE.to_owned(),
+    })?;
+    E::from_params(&params).map_err(|source| super::Error::SampleDoesNotParse {
+        event_type: E::EVENT_TYPE,
+        source,
+    })
 }
 
 #[cfg(test)]

@@ -4,6 +4,8 @@
 use http::header::{CONTENT_TYPE, HOST};
 use http::{Method, Request, Uri};
 
+use super::Error;
+use crate::conversations::ConversationsEvent;
 use crate::params::Params;
 pub use crate::signature::{compute_signature, compute_signature_with};
 use crate::signature::{sha256_hex, Algorithm, SETTINGS_HEADER, SIGNATURE_HEADER};
@@ -49,52 +51,105 @@ pub fn sign(url: &str, params: &Params, auth_token: &str) -> String {
 /// let service = ValidateSignatureLayer::new(Validator::from_auth_tokens("token").unwrap()).layer(handler);
 ///
 /// let params = Params::from_pairs([("From", "+15550001"), ("Body", "hello")]);
-/// let request = testing::signed_request("http://localhost/sms", &params, "token");
+/// let request = testing::signed_request("http://localhost/sms", &params, "token")?;
 /// let response = service.clone().oneshot(request).await.unwrap();
 /// assert_eq!(response.status(), 200);
 /// assert_eq!(response.body(), "hello");
 ///
-/// let forged = testing::signed_request("http://localhost/sms", &params, "wrong token");
+/// let forged = testing::signed_request("http://localhost/sms", &params, "wrong token")?;
 /// assert_eq!(service.oneshot(forged).await.unwrap().status(), 403);
-/// # });
+/// # Ok::<(), testing::Error>(())
+/// # })?;
 /// # fn tokio_test<F: std::future::Future>(f: F) -> F::Output {
 /// #     tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(f)
 /// # }
+/// # Ok::<(), testing::Error>(())
 /// ```
 ///
 /// [`Validator`]: crate::signature::Validator
 ///
-/// # Panics
+/// # Errors
 ///
-/// When `url` is not a URL that `http::Uri` accepts (a space, say).
-pub fn signed_request(url: &str, params: &Params, auth_token: &str) -> Request<String> {
+/// [`Error::InvalidRequest`] when `url` is not a URL that `http::Uri` accepts (a space, say).
+pub fn signed_request(
+    url: &str,
+    params: &Params,
+    auth_token: &str,
+) -> Result<Request<String>, Error> {
     TestRequest::new(url, auth_token)
         .params(params.clone())
-        .build()
+        .try_build()
+}
+
+/// A signed request carrying a typed event's parameters (see
+/// [`ConversationsEvent::to_params`]): build an event (a [`sample_event`](super::sample_event),
+/// say), change a field, and send it as Twilio would.
+///
+/// ```
+/// use tower::ServiceExt;
+/// use twilio_webhooks::conversations::OnMessageAdd;
+/// use twilio_webhooks::signature::Validator;
+/// use twilio_webhooks::{pre_action, testing, Decision, DecisionFor, Webhooks};
+///
+/// #[pre_action]
+/// async fn no_urls(message: OnMessageAdd) -> DecisionFor<OnMessageAdd> {
+///     if message.body.contains("http") { Decision::reject() } else { Decision::accept() }
+/// }
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build()?.block_on(async {
+/// let service = Webhooks::new()
+///     .validator(Validator::from_auth_tokens("token")?)
+///     .pre_action(no_urls)
+///     .into_service(())?;
+/// let mut message: OnMessageAdd = testing::sample_event()?;
+/// message.body = "see http://spam.example".into();
+/// let request = testing::signed_event("http://localhost/twilio/conversations", "token", &message)?;
+/// assert_eq!(service.oneshot(request).await?.status(), 403);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # })
+/// # }
+/// ```
+///
+/// # Errors
+///
+/// [`Error::InvalidRequest`] when `url` is not a URL that `http::Uri` accepts.
+pub fn signed_event<E: ConversationsEvent>(
+    url: &str,
+    auth_token: &str,
+    event: &E,
+) -> Result<Request<String>, Error> {
+    TestRequest::new(url, auth_token).event(event).try_build()
 }
 
 /// A signed request carrying the sample parameters of `event_type` (see
-/// [`sample_params`](super::sample_params)); `None` for an unknown event type.
+/// [`sample_params`](super::sample_params)).
 ///
 /// ```
 /// use twilio_webhooks::testing;
 ///
-/// let request = testing::signed_event_request("http://localhost/twilio/conversations", "onMessageAdd", "token")
-///     .unwrap();
+/// let request = testing::signed_event_request("http://localhost/twilio/conversations", "onMessageAdd", "token")?;
 /// assert!(request.body().contains("EventType=onMessageAdd"));
 /// assert!(request.headers().contains_key("x-twilio-signature"));
+///
+/// let unknown = testing::signed_event_request("http://localhost/", "onSomethingNew", "token");
+/// assert!(matches!(unknown, Err(testing::Error::NoSample { .. })));
+/// # Ok::<(), testing::Error>(())
 /// ```
 ///
-/// # Panics
+/// # Errors
 ///
-/// As [`signed_request`].
+/// [`Error::NoSample`] for an event type without a sample (not one of
+/// [`EVENT_TYPES`](super::EVENT_TYPES)), [`Error::InvalidRequest`] as for [`signed_request`].
 pub fn signed_event_request(
     url: &str,
     event_type: &str,
     auth_token: &str,
-) -> Option<Request<String>> {
-    let params = super::sample_params(event_type)?;
-    Some(TestRequest::new(url, auth_token).params(params).build())
+) -> Result<Request<String>, Error> {
+    let params = super::sample_params(event_type).ok_or_else(|| Error::NoSample {
+        event_type: event_type.to_owned(),
+    })?;
+    TestRequest::new(url, auth_token).params(params).try_build()
 }
 
 /// Builds a signed request: form or JSON body, POST or GET, auth token or SharedKey.
@@ -110,13 +165,15 @@ pub fn signed_event_request(
 /// let request = TestRequest::new("http://localhost/hook", "shared-secret")
 ///     .json(r#"{"hello":"world"}"#)
 ///     .shared_key("key_1", Algorithm::HmacSha256)
-///     .build();
+///     .try_build()?;
 /// assert!(request.uri().query().unwrap().starts_with("bodySHA256="));
 /// let (parts, body) = request.into_parts();
 /// assert_eq!(validator.verify(&parts, &Params::default(), body.as_bytes()), Ok(()));
-/// # Ok::<(), twilio_webhooks::signature::ConfigError>(())
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone)]
+///
+/// Its `Debug` form leaves the secret out.
+#[derive(Clone)]
 pub struct TestRequest {
     url: String,
     secret: String,
@@ -144,6 +201,25 @@ impl TestRequest {
     pub fn params(mut self, params: Params) -> Self {
         self.params = params;
         self
+    }
+
+    /// A typed event's form parameters (see [`ConversationsEvent::to_params`]), as
+    /// [`params`](Self::params).
+    ///
+    /// ```
+    /// use twilio_webhooks::conversations::OnUserUpdated;
+    /// use twilio_webhooks::testing::{self, TestRequest};
+    ///
+    /// let mut user: OnUserUpdated = testing::sample_event()?;
+    /// user.is_online = Some(false);
+    /// let request = TestRequest::new("http://localhost/twilio/conversations", "token")
+    ///     .event(&user)
+    ///     .try_build()?;
+    /// assert!(request.body().contains("isOnline=false"));
+    /// # Ok::<(), testing::Error>(())
+    /// ```
+    pub fn event<E: ConversationsEvent>(self, event: &E) -> Self {
+        self.params(event.to_params())
     }
 
     /// A JSON body instead of form parameters: `bodySHA256=<hex SHA-256 of body>` is added to
@@ -206,15 +282,23 @@ impl TestRequest {
         compute_signature_with(algorithm, &url, params, self.secret.as_bytes())
     }
 
-    /// The request, or the error `http` gives for a URL it does not accept.
+    /// The request.
     ///
     /// The request target is the URL's path and query; `Host` is its host and port (no
     /// `Host` header for a URL without a host, to test that case).
     ///
     /// # Errors
     ///
-    /// When the URL (with its query additions) is not a valid absolute `http::Uri`.
-    pub fn try_build(&self) -> Result<Request<String>, http::Error> {
+    /// [`Error::InvalidRequest`] when the URL (with its query additions) is not an `http::Uri`,
+    /// or the SharedKey id is not a valid header value.
+    pub fn try_build(&self) -> Result<Request<String>, Error> {
+        self.request().map_err(|source| Error::InvalidRequest {
+            url: super::without_userinfo(&self.url),
+            source,
+        })
+    }
+
+    fn request(&self) -> Result<Request<String>, http::Error> {
         let url = self.signed_url();
         let uri: Uri = url.parse()?;
         let target = uri.path_and_query().map_or("/", |target| target.as_str());
@@ -244,16 +328,30 @@ impl TestRequest {
         builder.body(body)
     }
 
-    /// The request.
+    /// The request: [`try_build`](Self::try_build) for test code, where a panic is the
+    /// failure you want.
     ///
     /// # Panics
     ///
-    /// When the URL is not a valid absolute `http::Uri` (see [`try_build`](Self::try_build)).
+    /// When [`try_build`](Self::try_build) fails. Outside tests, use `try_build`.
     pub fn build(&self) -> Request<String> {
         match self.try_build() {
             Ok(request) => request,
-            Err(err) => panic!("TestRequest: invalid URL {:?}: {err}", self.url),
+            Err(err) => panic!("TestRequest::build: {err}"),
         }
+    }
+}
+
+impl std::fmt::Debug for TestRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TestRequest")
+            .field("url", &super::without_userinfo(&self.url))
+            .field("secret", &"<redacted>")
+            .field("params", &self.params)
+            .field("json", &self.json)
+            .field("method", &self.method)
+            .field("shared_key", &self.shared_key)
+            .finish()
     }
 }
 
@@ -299,6 +397,36 @@ mod tests {
         assert!(verify(&plain, request.clone()).is_err());
         let public = plain.public_url("https://hooks.example.com").unwrap();
         assert_eq!(verify(&public, request), Ok(()));
+    }
+
+    #[test]
+    fn debug_leaves_the_secret_out() {
+        let request = TestRequest::new("http://u:pw-in-url@localhost/x", "the-secret-token");
+        let debug = format!("{request:?}");
+        assert!(!debug.contains("the-secret-token"), "{debug}");
+        assert!(!debug.contains("pw-in-url"), "{debug}");
+        assert!(debug.contains("localhost/x"), "{debug}");
+    }
+
+    #[test]
+    fn typed_events_are_signed_with_their_parameters() {
+        let validator = Validator::from_auth_tokens("tok").unwrap();
+        let mut message: crate::conversations::OnMessageAdded =
+            super::super::sample_event().unwrap();
+        message.body = "changed & signed".into();
+        let request = signed_event("http://localhost/hook", "tok", &message).unwrap();
+        assert!(request.body().contains("Body=changed+%26+signed"));
+        let (parts, body) = request.into_parts();
+        let params = Params::parse(body.as_bytes()).unwrap();
+        assert_eq!(validator.verify(&parts, &params, body.as_bytes()), Ok(()));
+        assert_eq!(
+            crate::conversations::OnMessageAdded::from_params(&params).unwrap(),
+            message
+        );
+        assert!(matches!(
+            signed_event("http://local host/", "tok", &message),
+            Err(Error::InvalidRequest { .. })
+        ));
     }
 
     #[test]

@@ -6,11 +6,12 @@
 //! runs a Studio IVR flow.
 
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::OnceLock;
 
 use http::Request;
 use serde_json::{json, Value};
 
-use super::TestRequest;
+use super::{Error, TestRequest};
 use crate::streams::Event;
 
 const ACCOUNT_SID: &str = "ACe268443e43d93dab7ebef303bbe9642f";
@@ -303,8 +304,25 @@ fn envelope(event_type: &str, id: &str, data: Value) -> Value {
     })
 }
 
-/// Ids for events of [`EventBatch`]: distinct across every batch of the process.
+/// The counter part of the ids of [`EventBatch`]: distinct across every batch of the process.
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+
+/// A new event id, `EZ` and 32 hex digits like Twilio's: this process's start time and id, then
+/// a counter, so that two runs (two `send_event`s, say) never send the same id by chance.
+fn next_id() -> String {
+    static PROCESS: OnceLock<u64> = OnceLock::new();
+    let process = *PROCESS.get_or_init(|| {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |since| since.as_nanos());
+        // The low bits of the time move fastest; the process id separates concurrent starts.
+        (nanos as u64).rotate_left(20) ^ u64::from(std::process::id())
+    });
+    format!(
+        "EZ{process:016x}{:016x}",
+        NEXT_ID.fetch_add(1, Ordering::Relaxed)
+    )
+}
 
 /// Builds the body of an Event Streams delivery: a JSON array of CloudEvents.
 ///
@@ -343,8 +361,9 @@ impl EventBatch {
         self
     }
 
-    /// Adds the sample event of `event_type` (see [`sample_cloud_event`]) with a new id. For a
-    /// type this library does not know, an event of that type with empty data.
+    /// Adds the sample event of `event_type` (see [`sample_cloud_event`]) with a new id (unique
+    /// across batches and processes). For a type this library does not know, an event of that
+    /// type with empty data.
     pub fn sample(self, event_type: &str) -> Self {
         self.sample_with(event_type, std::iter::empty::<(String, Value)>())
     }
@@ -360,8 +379,7 @@ impl EventBatch {
         if let Value::Object(fields) = &mut sample {
             fields.extend(data.into_iter().map(|(key, value)| (key.into(), value)));
         }
-        let id = format!("EZ{:032x}", NEXT_ID.fetch_add(1, Ordering::Relaxed));
-        self.events.push(envelope(event_type, &id, sample));
+        self.events.push(envelope(event_type, &next_id(), sample));
         self
     }
 
@@ -395,10 +413,10 @@ impl EventBatch {
 
     /// A signed delivery of this batch (see [`event_streams_request`]).
     ///
-    /// # Panics
+    /// # Errors
     ///
-    /// When `url` is not a URL that `http::Uri` accepts.
-    pub fn request(&self, url: &str, auth_token: &str) -> Request<String> {
+    /// [`Error::InvalidRequest`] when `url` is not a URL that `http::Uri` accepts.
+    pub fn request(&self, url: &str, auth_token: &str) -> Result<Request<String>, Error> {
         event_streams_request(url, auth_token, &self.events)
     }
 }
@@ -419,22 +437,27 @@ impl EventBatch {
 /// use twilio_webhooks::Params;
 ///
 /// let event = sample_cloud_event("com.twilio.conversations.user.added").unwrap();
-/// let request = event_streams_request("http://localhost:3000/twilio/events", "token", &[event]);
+/// let request = event_streams_request("http://localhost:3000/twilio/events", "token", &[event])?;
 /// assert!(request.uri().query().unwrap().starts_with("bodySHA256="));
 ///
 /// let (parts, body) = request.into_parts();
 /// let validator = Validator::from_auth_tokens("token").unwrap();
 /// assert_eq!(validator.verify(&parts, &Params::default(), body.as_bytes()), Ok(()));
 /// assert_eq!(parse_batch(body.as_bytes()).unwrap().len(), 1);
+/// # Ok::<(), twilio_webhooks::testing::Error>(())
 /// ```
 ///
-/// # Panics
+/// # Errors
 ///
-/// When `url` is not a URL that `http::Uri` accepts.
-pub fn event_streams_request(url: &str, auth_token: &str, events: &[Value]) -> Request<String> {
+/// [`Error::InvalidRequest`] when `url` is not a URL that `http::Uri` accepts.
+pub fn event_streams_request(
+    url: &str,
+    auth_token: &str,
+    events: &[Value],
+) -> Result<Request<String>, Error> {
     TestRequest::new(url, auth_token)
         .json(Value::Array(events.to_vec()).to_string())
-        .build()
+        .try_build()
 }
 
 #[cfg(test)]
@@ -469,6 +492,25 @@ mod tests {
                 "{event_type}: {json}"
             );
         }
+    }
+
+    #[test]
+    fn batch_ids_are_distinct_and_shaped_like_twilios() {
+        let batch = EventBatch::new()
+            .sample("com.twilio.conversations.message.added")
+            .sample("com.twilio.conversations.message.added");
+        let ids: Vec<&str> = batch
+            .events()
+            .iter()
+            .map(|event| event["id"].as_str().unwrap())
+            .collect();
+        assert_ne!(ids[0], ids[1]);
+        for id in ids {
+            assert_eq!(id.len(), 34, "{id}");
+            assert!(id.starts_with("EZ"), "{id}");
+            assert!(id[2..].bytes().all(|b| b.is_ascii_hexdigit()), "{id}");
+        }
+        assert!(batch.request("http://bad host/", "token").is_err());
     }
 
     #[test]

@@ -183,7 +183,7 @@ pub fn plain_get(addr: SocketAddr, path: &str) -> Request<String> {
 /// A POST of the sample of `event_type` to [`PATH`] on `addr`, signed with [`TOKEN`].
 pub fn signed_sample(addr: SocketAddr, event_type: &str) -> Request<String> {
     testing::signed_event_request(&url(addr, PATH), event_type, TOKEN)
-        .unwrap_or_else(|| panic!("no sample for {event_type}"))
+        .unwrap_or_else(|err| panic!("{err}"))
 }
 
 /// The 403 answer to a request whose signature does not match: the short reason only (the URL

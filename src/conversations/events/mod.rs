@@ -28,6 +28,7 @@ use serde::ser::SerializeMap;
 use crate::conversations::field::{AsJson, Field};
 use crate::conversations::ParseError;
 use crate::conversations::Source;
+use crate::params::Params;
 use crate::sid::AccountSid;
 
 mod conversation;
@@ -121,7 +122,25 @@ pub(crate) fn serialize_common<M: SerializeMap>(
     map.serialize_entry("retry_count", &AsJson(retry_count))
 }
 
-/// Defines event structs: fields, parsing in one pass over the parameters, and the JSON form.
+/// Writes `EventType` and the common parameters at the head of an event's parameter list.
+pub(crate) fn write_common(
+    params: &mut Params,
+    event_type: &str,
+    account_sid: &AccountSid,
+    source: &Source,
+    client_identity: &Option<String>,
+    retry_count: &Option<u32>,
+    extra: &Params,
+) {
+    params.push("AccountSid", account_sid.as_str());
+    params.push("EventType", event_type);
+    params.push("Source", source.as_str());
+    client_identity.write_param(params, "ClientIdentity", extra);
+    retry_count.write_param(params, "RetryCount", extra);
+}
+
+/// Defines event structs: fields, parsing in one pass over the parameters, the parameters back,
+/// and the JSON form.
 macro_rules! define_events {
     ($(
         $(#[$meta:meta])*
@@ -185,6 +204,27 @@ macro_rules! define_events {
                     $( $binding, )?
                     extra,
                 })
+            }
+
+            fn to_params(&self) -> $crate::params::Params {
+                let mut params = $crate::params::Params::default();
+                $crate::conversations::events::write_common(
+                    &mut params,
+                    $event_type,
+                    &self.account_sid,
+                    &self.source,
+                    &self.client_identity,
+                    &self.retry_count,
+                    &self.extra,
+                );
+                $( $crate::conversations::field::Field::write_param(&self.$field, &mut params, $param, &self.extra); )*
+                $( if let Some(binding) = &self.$binding {
+                    binding.write_params(&mut params);
+                } )?
+                for (name, value) in self.extra.iter() {
+                    params.push(name, value);
+                }
+                params
             }
 
             fn conversation_sid(&self) -> Option<$crate::sid::ConversationSid> {
