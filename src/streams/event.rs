@@ -53,6 +53,8 @@ pub trait StreamEvent:
     /// # Errors
     ///
     /// The event itself when it is not this type (or its data does not fit it).
+    // The event is given back as it was; boxing it would allocate for every event.
+    #[allow(clippy::result_large_err)]
     fn from_event(event: Event) -> Result<Self, Event> {
         match event {
             Event::Unknown(unknown) if unknown.event_type == Self::TYPE => {
@@ -228,6 +230,7 @@ macro_rules! event_table {
                     parse_data(Self::TYPE, data)
                 }
 
+                #[allow(clippy::result_large_err)]
                 fn from_event(event: Event) -> Result<Self, Event> {
                     match event {
                         Event::$name(event) => Ok(event),
