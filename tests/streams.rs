@@ -705,6 +705,43 @@ fn unknown_type_and_unknown_fields() {
 }
 
 #[test]
+fn unknown_fields_never_collide_in_the_json_form() {
+    let body = json!({"id": "EZ1", "type": "com.twilio.conversations.user.added", "data": {
+        "AccountSid": "AC0123456789abcdef0123456789abcdef", "UserSid": "US0123456789abcdef0123456789abcdef",
+        "EventType": "a", "event_id": "b", "user_sid": "c", "extra_user_sid": "d", "Foo": 1, "foo": 2}})
+    .to_string();
+    let batch = parse_batch(body.as_bytes()).unwrap();
+    let line = serde_json::to_string(batch.events()[0].as_ref().unwrap()).unwrap();
+    // serde_json's Map keeps unknown keys sorted: EventType, Foo, event_id, extra_user_sid, foo,
+    // user_sid.
+    assert_eq!(
+        line,
+        concat!(
+            r#"{"event_type":"com.twilio.conversations.user.added","event_id":"EZ1","#,
+            r#""account_sid":"AC0123456789abcdef0123456789abcdef","user_sid":"US0123456789abcdef0123456789abcdef","#,
+            r#""extra_event_type":"a","foo":1,"extra_event_id":"b","extra_user_sid":"d","extra_foo":2,"#,
+            r#""extra_user_sid_2":"c"}"#
+        )
+    );
+}
+
+#[test]
+fn unpaired_surrogates_in_data() {
+    // The envelope pass skips `data` without checking \u escapes pair up; a known type's data is
+    // read in full (an invalid event), an unknown type's is kept as received.
+    let body =
+        br#"[{"id":"a","type":"com.twilio.eventstreams.test-event","data":{"test_id":"\ud836x"}},
+                    {"id":"b","type":"com.example","data":{"x":"\ud836x"}}]"#;
+    let batch = parse_batch(body).unwrap();
+    let invalid = batch.events()[0].as_ref().unwrap_err();
+    assert_eq!(invalid.error.field, Some("test_id"));
+    let Event::Unknown(unknown) = &batch.events()[1].as_ref().unwrap().data else {
+        unreachable!()
+    };
+    assert_eq!(unknown.data.get(), r#"{"x":"\ud836x"}"#);
+}
+
+#[test]
 fn serialize_form_of_a_message() {
     let event = testing::sample_cloud_event(MessageAdded::TYPE).unwrap();
     let batch = parse_batch(event.to_string().as_bytes()).unwrap();
