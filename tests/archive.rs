@@ -218,7 +218,7 @@ async fn every_event_streams_event_is_on_disk_before_the_200() {
             [("MessageBody", json!("after the bad one"))],
         );
     let url = common::url(addr, "/twilio/events");
-    let reply = send(addr, batch.request(&url, TOKEN)).await;
+    let reply = send(addr, batch.request(&url, TOKEN).unwrap()).await;
     assert_eq!(reply.status, 200, "{}", reply.body);
 
     let lines = file.lines();

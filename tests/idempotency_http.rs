@@ -112,7 +112,7 @@ fn webhook(addr: SocketAddr, event_type: &str, body: &str, token: &str) -> http:
 }
 
 fn events(addr: SocketAddr, batch: &EventBatch) -> http::Request<String> {
-    batch.request(&url(addr, EVENTS), TOKEN)
+    batch.request(&url(addr, EVENTS), TOKEN).unwrap()
 }
 
 fn redis_idempotency(server: &RedisServer) -> Idempotency {

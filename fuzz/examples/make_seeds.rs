@@ -14,7 +14,7 @@ use arbitrary::{Arbitrary, Unstructured};
 use common::{SignatureInput, TOKEN};
 use sha2::{Digest, Sha256};
 use twilio_webhooks::signature::compute_signature;
-use twilio_webhooks::testing::{sample_params, EVENT_TYPES};
+use twilio_webhooks::testing::{sample_cloud_event, sample_params, EventBatch, EVENT_TYPES};
 use twilio_webhooks::Params;
 
 const URL: &str = "http://example.com/twilio/conversations";
@@ -348,7 +348,46 @@ fn signature_seeds() {
     );
 }
 
+/// Event Streams deliveries: the samples of every type, one at a time and together, and odd
+/// bodies.
+fn streams_seeds() {
+    let mut all = EventBatch::new();
+    for event_type in twilio_webhooks::streams::Event::TYPES {
+        all = all.sample(event_type);
+        let one = sample_cloud_event(event_type).expect("sample");
+        write("streams_batch", event_type, one.to_string().as_bytes());
+    }
+    write("streams_batch", "all_types", all.to_json().as_bytes());
+    let odd: [(&str, &str); 6] = [
+        (
+            "bad_event",
+            r#"[{"id":"EZ1","type":"com.twilio.conversations.message.added","data":{"AccountSid":"AC0123456789abcdef0123456789abcdef","ConversationSid":"CH0123456789abcdef0123456789abcdef","MessageSid":"IM0123456789abcdef0123456789abcdef","Index":"ten","Attributes":"{\"a\":1}"}},{"id":"EZ2","type":"com.example.new","subject":"x","time":17,"data":[1,{"b":null}]}]"#,
+        ),
+        (
+            "missing_id",
+            r#"[{"type":"com.twilio.eventstreams.test-event","data":{"test_id":"t"}}]"#,
+        ),
+        (
+            "duplicate_ids",
+            r#"[{"id":"EZ1","type":"t","data":{}},{"id":"EZ1","type":"t","data":{}}]"#,
+        ),
+        (
+            "escapes",
+            r#"[{"id":"EZ\u0031","type":"com.twilio.conversations.user.added","data":{"AccountSid":"AC0123456789abcdef0123456789abcdef","UserSid":"US0123456789abcdef0123456789abcdef","Identity":"caf\u00e9 \ud83d\ude00","Is\u004fnline":true}}]"#,
+        ),
+        (
+            "docs_datacontenttype",
+            r#"{"specversion":"1.0","type":"com.twilio.studio.flow.execution.ended","source":"AB00000000000000000000000001","id":"NO00000000000000000000000001","dataschema":"https://events-schemas.twilio.com/Studio.FlowExecutionEvent/2","datacontenttype":"2025-10-08T07:17:02.363Z","data":{"execution_sid":"FN00000000000000000000000000000001","account_sid":"AC00000000000000000000000000000001","flow_sid":"FW00000000000000000000000000000001","status":"ended","flow_revision":"1196"}}"#,
+        ),
+        ("not_cloudevents", "[1,\"two\",null]"),
+    ];
+    for (name, body) in odd {
+        write("streams_batch", name, body.as_bytes());
+    }
+}
+
 fn main() {
+    streams_seeds();
     form_seeds();
     service_seeds();
     signature_seeds();

@@ -156,9 +156,17 @@ impl Serialize for MessagingBinding {
         if let Some(value) = &self.binding_type {
             map.serialize_entry("type", value)?;
         }
-        for (key, value) in &self.extra {
-            map.serialize_entry(&*crate::streams::case::snake_case(key), value)?;
-        }
+        crate::streams::data::serialize_extra(
+            &self.extra,
+            &[
+                "address",
+                "proxy_address",
+                "projected_address",
+                "author_address",
+                "type",
+            ],
+            &mut map,
+        )?;
         map.end()
     }
 }

@@ -129,6 +129,8 @@ pub fn parse_batch(body: &[u8]) -> Result<Batch, BatchError> {
 }
 
 /// Reads one event's data as its type.
+// Kept by value in the batch: boxing would allocate for every event.
+#[allow(clippy::result_large_err)]
 fn finish(event: CloudEvent<&RawValue>) -> BatchItem {
     match Event::from_data(&event.event_type, event.data) {
         Ok(data) => Ok(event.map_data(|_| data)),
@@ -158,14 +160,21 @@ impl<'de> DeserializeSeed<'de> for BatchSeed<'_> {
     }
 }
 
-/// One element of the array.
-struct EnvelopeSeed;
+/// One element of the array, at `position`: noted while it is read, so that an error between
+/// elements names none.
+struct EnvelopeSeed<'i> {
+    index: &'i Cell<Option<usize>>,
+    position: usize,
+}
 
-impl<'de> DeserializeSeed<'de> for EnvelopeSeed {
+impl<'de> DeserializeSeed<'de> for EnvelopeSeed<'_> {
     type Value = CloudEvent<&'de RawValue>;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_map(EnvelopeVisitor)
+        self.index.set(Some(self.position));
+        let event = deserializer.deserialize_map(EnvelopeVisitor)?;
+        self.index.set(None);
+        Ok(event)
     }
 }
 
@@ -179,13 +188,15 @@ impl<'de> Visitor<'de> for BatchSeed<'_> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
         let mut events = Vec::with_capacity(seq.size_hint().unwrap_or(16).min(1024));
         loop {
-            self.index.set(Some(events.len()));
-            match seq.next_element_seed(EnvelopeSeed)? {
+            let seed = EnvelopeSeed {
+                index: self.index,
+                position: events.len(),
+            };
+            match seq.next_element_seed(seed)? {
                 Some(event) => events.push(event),
                 None => break,
             }
         }
-        self.index.set(None);
         Ok(RawBatch {
             events,
             single: false,

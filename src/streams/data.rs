@@ -9,6 +9,7 @@
 
 use std::borrow::Cow;
 use std::cell::Cell;
+use std::collections::HashSet;
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -40,7 +41,11 @@ pub(crate) trait TrackedData: Sized {
 /// Writes data fields into an enclosing JSON object: the data part of the JSON form.
 ///
 /// The JSON form of a received event is one object: `event_type`, `event_id`, then what this
-/// writes (the data's fields in snake_case, or `data` as received for an unknown type).
+/// writes: the data's fields in snake_case (absent optional fields left out), then the fields
+/// this library does not know, in snake_case too; or, for an unknown type, `data` as received.
+/// An unknown field whose snake_case name is already used (`EventType`, say, or `message_body`
+/// next to `MessageBody`) is written as `extra_<name>` (then `extra_<name>_2`, …): no key
+/// appears twice and nothing is dropped.
 pub trait EventData {
     /// Writes the fields as entries of `map`.
     ///
@@ -177,13 +182,40 @@ impl<'de> Deserialize<'de> for Key<'de> {
     }
 }
 
+/// Names the JSON form of a received event uses before the data's fields.
+const ENVELOPE_NAMES: [&str; 2] = ["event_type", "event_id"];
+
 /// Writes fields this library does not know, their keys in snake_case.
+///
+/// A name already used (by `event_type`, `event_id`, one of the `known` fields, or an earlier
+/// unknown field: `EventType`, or both `Foo` and `foo`) is written as `extra_<name>`, then
+/// `extra_<name>_2`, `_3`, … until it is free, so that no key appears twice and nothing is lost.
 pub(crate) fn serialize_extra<M: SerializeMap>(
     extra: &serde_json::Map<String, serde_json::Value>,
+    known: &[&str],
     map: &mut M,
 ) -> Result<(), M::Error> {
+    if extra.is_empty() {
+        return Ok(());
+    }
+    let mut used: HashSet<Cow<'_, str>> = ENVELOPE_NAMES
+        .iter()
+        .chain(known)
+        .map(|name| Cow::Borrowed(*name))
+        .collect();
     for (key, value) in extra {
-        map.serialize_entry(&*snake_case(key), value)?;
+        let mut name = snake_case(key);
+        if used.contains(&name) {
+            let base = format!("extra_{name}");
+            name = Cow::Owned(base.clone());
+            let mut n = 1;
+            while used.contains(&name) {
+                n += 1;
+                name = Cow::Owned(format!("{base}_{n}"));
+            }
+        }
+        map.serialize_entry(&*name, value)?;
+        used.insert(name);
     }
     Ok(())
 }
@@ -408,7 +440,8 @@ text_values!(
 
 /// Defines data structs that share one list of fields: the struct (every field public, unknown
 /// ones in `extra`), reading from Twilio's JSON in one pass, and the JSON form (field names in
-/// snake_case, absent optional fields left out, `extra` keys in snake_case).
+/// snake_case, absent optional fields left out, `extra` keys in snake_case; see
+/// `serialize_extra` for names already used).
 ///
 /// ```text
 /// stream_data! {
@@ -514,7 +547,7 @@ macro_rules! stream_data {
         impl $crate::streams::EventData for $name {
             fn serialize_fields<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
                 $( $crate::streams::data::DataField::serialize_entry(&self.$field, map, stringify!($field))?; )*
-                $crate::streams::data::serialize_extra(&self.extra, map)
+                $crate::streams::data::serialize_extra(&self.extra, &[$(stringify!($field)),*], map)
             }
         }
 

@@ -134,6 +134,8 @@ impl CloudEvent<Event> {
     /// # Errors
     ///
     /// The event itself, when its data is another type's.
+    // The event is given back as it was; boxing it would allocate for every event.
+    #[allow(clippy::result_large_err)]
     pub fn into_typed<T: StreamEvent>(self) -> Result<CloudEvent<T>, Self> {
         let CloudEvent {
             id,

@@ -12,7 +12,7 @@ use http::Request;
 use serde_json::{json, Value};
 
 use super::{Error, TestRequest};
-use crate::streams::Event;
+use crate::streams::{Event, StreamEvent};
 
 const ACCOUNT_SID: &str = "ACe268443e43d93dab7ebef303bbe9642f";
 const CONVERSATION_SID: &str = "CHce5f02f301018ab60c4921d6654a75cd";
@@ -220,6 +220,23 @@ pub fn sample_event_data(event_type: &str) -> Option<Value> {
         }
         _ => return None,
     })
+}
+
+/// The sample of a typed event (see [`sample_event_data`]), to call a handler directly in a unit
+/// test; `None` for a type of your own that this library has no sample for.
+///
+/// ```
+/// use twilio_webhooks::streams::{EventContext, MessageAdded, StreamEvent};
+/// use twilio_webhooks::testing::sample_stream_event;
+///
+/// let message: MessageAdded = sample_stream_event().unwrap();
+/// assert_eq!(message.index, Some(7));
+/// let context = EventContext::new("EZ1", MessageAdded::TYPE);
+/// assert_eq!(context.event_type(), "com.twilio.conversations.message.added");
+/// ```
+pub fn sample_stream_event<T: StreamEvent>() -> Option<T> {
+    let data = serde_json::value::to_raw_value(&sample_event_data(T::TYPE)?).ok()?;
+    T::from_data(&data).ok()
 }
 
 /// Adds (or replaces) the keys of `extra` in `base`.
@@ -511,6 +528,33 @@ mod tests {
             assert!(id[2..].bytes().all(|b| b.is_ascii_hexdigit()), "{id}");
         }
         assert!(batch.request("http://bad host/", "token").is_err());
+    }
+
+    #[test]
+    fn typed_samples() {
+        use crate::streams::{ExecutionEnded, SinkTestEvent, StepEnded, UserUpdated};
+        assert!(sample_stream_event::<UserUpdated>()
+            .unwrap()
+            .date_updated
+            .is_some());
+        assert_eq!(
+            sample_stream_event::<ExecutionEnded>()
+                .unwrap()
+                .ended_reason
+                .as_deref(),
+            Some("FLOW_END")
+        );
+        assert!(sample_stream_event::<StepEnded>()
+            .unwrap()
+            .parent_step_sid
+            .is_none());
+        assert_eq!(
+            sample_stream_event::<SinkTestEvent>()
+                .unwrap()
+                .test_id
+                .len(),
+            36
+        );
     }
 
     #[test]
