@@ -71,7 +71,9 @@ fn dispatch(batch: &Batch) -> [usize; 4] {
 }
 
 fn streams(c: &mut Criterion) {
-    let request = delivery().request(URL, TOKEN);
+    let request = delivery()
+        .request(URL, TOKEN)
+        .expect("the bench URL is valid");
     let (parts, body) = request.into_parts();
     let url = format!("https://hooks.example.com{}", parts.uri);
     let signature = parts.headers["x-twilio-signature"]

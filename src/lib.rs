@@ -104,7 +104,7 @@ pub use signature::{Keyring, SignatureError, ValidateSignatureLayer, Validator};
 /// Checks at compile time that an `async fn` is a pre-action handler, and leaves it unchanged.
 ///
 /// The function takes a pre-action event, then optionally
-/// [`State<T>`](handler::State) and [`Delivery`](handler::Delivery), and returns the decision
+/// [`State<T>`](handler::State) and [`Delivery`], and returns the decision
 /// typed for its event ([`DecisionFor<E>`](DecisionFor), [`Decision<M>`](Decision), or a
 /// `Result` of either). A mistake is reported at the offending token with a message that says
 /// how to fix it. The check goes by the types, not their names, so the event may be written as
@@ -142,7 +142,7 @@ pub use twilio_webhooks_macros::pre_action;
 /// Checks at compile time that an `async fn` is a post-action handler, and leaves it unchanged.
 ///
 /// The function takes a post-action event (or [`PostActionEvent`] for all of them), then
-/// optionally [`State<T>`](handler::State) and [`Delivery`](handler::Delivery), and returns `()`
+/// optionally [`State<T>`](handler::State) and [`Delivery`], and returns `()`
 /// or `Result<(), E>`.
 ///
 /// ```

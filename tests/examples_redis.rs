@@ -109,7 +109,9 @@ async fn two_archives_over_one_redis_write_each_event_once() {
         for addr in [b, a, b] {
             let reply = send(
                 addr,
-                event.request(&common::url(addr, "/twilio/events"), TOKEN).unwrap(),
+                event
+                    .request(&common::url(addr, "/twilio/events"), TOKEN)
+                    .unwrap(),
             )
             .await;
             assert_eq!(reply.status, 200, "{}", reply.body);

@@ -597,7 +597,8 @@ fn send_event_delivers_event_streams_types_as_signed_batches() {
     assert!(lines[2].starts_with("other com.twilio.studio.flow.execution.started"));
     assert!(lines[4].starts_with("other com.example.not.yet.known"));
 
-    // A forced id, sent twice: the same CloudEvent delivered again.
+    // A forced id, sent twice: the same CloudEvent delivered again. Both deliveries are
+    // acknowledged; the sink's duplicate suppression runs the handler once.
     for _ in 0..2 {
         expect_answer(
             port,
@@ -608,13 +609,8 @@ fn send_event_delivers_event_streams_types_as_signed_batches() {
         );
     }
     let lines = seen.take();
-    assert_eq!(lines.len(), 2, "{lines:?}");
-    assert!(
-        lines
-            .iter()
-            .all(|line| line.starts_with("message EZredelivered ")),
-        "{lines:?}"
-    );
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(lines[0].starts_with("message EZredelivered "), "{lines:?}");
 
     // The signature is checked: another token is refused, and nothing is handled.
     let port_text = port.to_string();
@@ -636,11 +632,12 @@ fn send_event_sends_a_raw_json_body_with_body_sha256() {
     expect_answer(port, &[], &["--raw", &body], "200", "");
     assert_eq!(seen.take(), [r#"message EZraw Some("raw") Some(7)"#]);
 
-    // Pretty-printed JSON is sent byte for byte: the body hash covers it as given.
-    let value: serde_json::Value = serde_json::from_str(&body).unwrap();
+    // Pretty-printed JSON is sent byte for byte: the body hash covers it as given. (Another
+    // id: the sink would take the same one for a redelivery.)
+    let value: serde_json::Value = serde_json::from_str(&body.replace("EZraw", "EZraw2")).unwrap();
     let pretty = serde_json::to_string_pretty(&value).unwrap();
     expect_answer(port, &[], &["--raw", &pretty], "200", "");
-    assert_eq!(seen.take(), [r#"message EZraw Some("raw") Some(7)"#]);
+    assert_eq!(seen.take(), [r#"message EZraw2 Some("raw") Some(7)"#]);
 
     let port_text = port.to_string();
     let wrong_token = [

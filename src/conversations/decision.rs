@@ -291,8 +291,9 @@ impl Default for Rejection {
     }
 }
 
-/// The answer to a pre-action webhook. `M` says what may be modified (see the
-/// [module docs](self)).
+/// The answer to a pre-action webhook. `M` says what may be modified: a
+/// [`MessageModification`], a [`ConversationModification`], or [`Unmodifiable`] (accept or
+/// reject only).
 #[derive(Debug, Clone, PartialEq)]
 #[must_use = "a decision does nothing until it is returned to Twilio"]
 pub enum Decision<M = Unmodifiable> {

@@ -130,7 +130,7 @@ pub trait ConversationsEvent:
     fn retry_count(&self) -> Option<u32>;
 }
 
-/// A pre-action event: answered with a [`Decision`](crate::Decision) whose modification type
+/// A pre-action event: answered with a [`Decision`] whose modification type
 /// says what the answer may change.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a pre-action event",
@@ -141,9 +141,9 @@ pub trait ConversationsEvent:
     note = "a post-action event (`OnMessageAdded`, …) is only acknowledged: it has no decision"
 )]
 pub trait PreActionWebhook: ConversationsEvent {
-    /// What a modification of this event may change: [`MessageModification`](crate::MessageModification),
-    /// [`ConversationModification`](crate::ConversationModification), or
-    /// [`Unmodifiable`](crate::Unmodifiable) for events that can only be accepted or rejected.
+    /// What a modification of this event may change: [`MessageModification`],
+    /// [`ConversationModification`], or
+    /// [`Unmodifiable`] for events that can only be accepted or rejected.
     type Modification: Modification;
 }
 
