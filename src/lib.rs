@@ -1,4 +1,4 @@
-//! Typed, validated Twilio Conversations webhooks.
+//! Typed, validated, exactly-once Twilio Conversations webhooks, Event Streams and Studio.
 //!
 //! Twilio POSTs a form-encoded webhook to your server before (pre-action) and after
 //! (post-action) messages, conversations, participants and users change. This crate turns such a
@@ -7,22 +7,31 @@
 //!
 //! # A tour
 //!
-//! - [`router::Webhooks`]: register `async fn` handlers ([`handler`]), then serve them as an
-//!   axum `Router<S>`, a tower `Service` or a tower `Layer`. Signature checked, body limited,
-//!   pre-action deadline, errors and panics answered, one tracing span per webhook.
-//! - [`pre_action`] / [`post_action`] (feature `macros`): compile-time checks of handlers with
-//!   errors at the offending token; the function stays as written.
+//! - [`Webhooks`] ([`router`]): register `async fn` handlers ([`handler`]), then serve them as
+//!   an axum `Router<S>`, a tower `Service` or a tower `Layer`. One pipeline for every request:
+//!   body limited and read within a deadline, signature checked, decoded once; pre-action
+//!   deadline, errors and panics answered, one tracing span per delivery.
+//! - [`pre_action`] / [`post_action`] / [`stream_event`] (feature `macros`): compile-time checks
+//!   of handlers with errors at the offending token; the function stays as written.
+//! - [`conversations`]: [`Event`], [`PreActionEvent`], [`PostActionEvent`] and the 23 events,
+//!   one struct each, with typed [`sid`]s, timestamps, attributes, media and messaging
+//!   bindings. Unknown events are kept as [`UnknownEvent`], never an error. [`Decision`]:
+//!   accept, modify or reject a pre-action event; what may be modified is checked at compile
+//!   time ([`MessageModification`], [`ConversationModification`], [`Unmodifiable`]).
+//! - [`streams`]: Event Streams. CloudEvents batches, typed Conversations and Studio events,
+//!   invalid events set aside without failing the batch; handlers registered with
+//!   [`Webhooks::stream_event`] and served at `/twilio/events`.
+//! - [`idempotency`]: each delivery handled once although Twilio delivers at least once, in
+//!   memory by default or across instances through Redis (feature `redis`).
+//! - [`studio`]: start Studio Executions over REST (feature `studio`) and correlate each
+//!   Execution with its Conversation or Call.
 //! - [`signature`]: `X-Twilio-Signature` as Twilio's helper libraries compute it: a
 //!   [`Validator`] (keyring of auth tokens and shared keys, public URL behind proxies), the
 //!   [`ValidateSignatureLayer`] middleware for any handler, and plain functions.
-//! - [`Params`]: the body decoded once; the signature check and the parser share it.
-//! - [`conversations`]: [`Event`], [`PreActionEvent`], [`PostActionEvent`] and the 23 events,
-//!   one struct each, with typed [`sid`]s, timestamps, attributes, media and messaging
-//!   bindings. Unknown events are kept as [`UnknownEvent`], never an error.
-//! - [`Decision`]: accept, modify or reject a pre-action event; what may be modified is checked
-//!   at compile time ([`MessageModification`], [`ConversationModification`], [`Unmodifiable`]).
+//! - [`Params`]: a form body decoded once; the signature check and the parser share it.
 //! - [`ParseError`]: what was wrong, in which event and parameter.
-//! - [`testing`]: realistic sample events and signed requests for your own tests.
+//! - [`testing`]: realistic sample events and signed requests (webhooks and Event Streams) for
+//!   your own tests.
 //!
 //! # Serving
 //!
