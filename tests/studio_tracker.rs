@@ -151,9 +151,7 @@ impl Tracker {
 
     /// Delivers `events` as one signed Event Streams batch.
     async fn deliver(&self, events: &[Value]) -> Reply {
-        let url = common::url(self.addr, "/twilio/events");
-        let request = twilio_webhooks::testing::event_streams_request(&url, AUTH_TOKEN, events);
-        common::send(self.addr, request).await
+        deliver_to(self.addr, events.to_vec()).await
     }
 
     /// Delivers `events`, expecting 200.
@@ -184,6 +182,13 @@ impl Tracker {
     async fn execution(&self, sid: &str) -> Value {
         self.get_json(&format!("/executions/{sid}")).await
     }
+}
+
+/// Delivers `events` to the tracker at `addr` as one signed Event Streams batch.
+async fn deliver_to(addr: SocketAddr, events: Vec<Value>) -> Reply {
+    let url = common::url(addr, "/twilio/events");
+    let request = twilio_webhooks::testing::event_streams_request(&url, AUTH_TOKEN, &events);
+    common::send(addr, request).await
 }
 
 impl Drop for Tracker {
@@ -511,6 +516,10 @@ async fn a_failing_context_api_gets_a_503_then_the_redelivery_correlates() {
             json!([execution])
         );
     }
+    // The failures are logged, naming the execution, never with the credentials.
+    let log = tracker.stderr.read();
+    assert!(log.contains("cannot correlate FN"), "{log}");
+    assert!(!log.contains(AUTH_TOKEN), "{log}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -534,9 +543,21 @@ async fn an_expired_context_is_recorded_without_correlation() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn lists_are_oldest_start_first_and_paths_are_checked() {
+async fn lists_are_oldest_start_first_and_paths_are_checked_in_memory() {
     let studio = StandIn::start().await;
     let tracker = Tracker::start(&studio, None).await;
+    lists_are_oldest_start_first_and_paths_are_checked(&tracker).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lists_are_oldest_start_first_and_paths_are_checked_in_redis() {
+    let redis = RedisServer::start();
+    let studio = StandIn::start().await;
+    let tracker = Tracker::start(&studio, Some(&redis.url())).await;
+    lists_are_oldest_start_first_and_paths_are_checked(&tracker).await;
+}
+
+async fn lists_are_oldest_start_first_and_paths_are_checked(tracker: &Tracker) {
     let conversation = sid("CH", 0x1157);
     // Sent newest first, with two started at the same time (then ordered by SID).
     let executions = [
@@ -608,7 +629,7 @@ async fn two_instances_over_one_redis_agree() {
         "+15005550006",
         json!({"trigger": {"conversation": {"ConversationSid": conversation}}}),
     );
-    let steps: Vec<(String, String, String)> = (0..12)
+    let steps: Vec<(String, String, String)> = (0..30)
         .map(|i| {
             (
                 sid("FT", 0x100 + i),
@@ -624,40 +645,26 @@ async fn two_instances_over_one_redis_agree() {
     let start = started(&execution, json!(sid("SM", 0x2a)), "2026-11-20T10:05:00Z");
     let end = ended(&execution, json!(sid("SM", 0x2a)), "FLOW_END");
 
-    // Split across the instances, at the same time, newest steps first: A gets the end and the
-    // even steps, B the start and the odd ones; each step is also sent once to the other.
-    let to_a: Vec<Vec<Value>> = std::iter::once(vec![end.clone()])
-        .chain(step_events.iter().rev().step_by(2).map(|e| vec![e.clone()]))
-        .collect();
-    let to_b: Vec<Vec<Value>> = std::iter::once(vec![start.clone()])
-        .chain(
-            step_events
-                .iter()
-                .rev()
-                .skip(1)
-                .step_by(2)
-                .map(|e| vec![e.clone()]),
-        )
-        .collect();
-    let (a_ref, b_ref) = (&a, &b);
-    tokio::join!(
-        async move {
-            for batch in &to_a {
-                a_ref.deliver_ok(batch).await;
-            }
-        },
-        async move {
-            for batch in &to_b {
-                b_ref.deliver_ok(batch).await;
-            }
-        },
-        async move {
-            for e in &step_events {
-                b_ref.deliver_ok(&[with_new_id(e)]).await;
-                a_ref.deliver_ok(&[with_new_id(e)]).await;
-            }
-        },
-    );
+    // Split across the instances and all at once: A gets the end and the even steps, B the
+    // start and the odd ones, and each step goes to the other instance too as another event.
+    let mut deliveries = vec![(a.addr, end.clone()), (b.addr, start.clone())];
+    for (i, e) in step_events.iter().enumerate() {
+        let (first, other) = if i % 2 == 0 {
+            (a.addr, b.addr)
+        } else {
+            (b.addr, a.addr)
+        };
+        deliveries.push((first, e.clone()));
+        deliveries.push((other, with_new_id(e)));
+    }
+    let mut sending = tokio::task::JoinSet::new();
+    for (addr, e) in deliveries {
+        sending.spawn(deliver_to(addr, vec![e]));
+    }
+    while let Some(reply) = sending.join_next().await {
+        let reply = reply.unwrap();
+        assert_eq!(reply.status, 200, "{}", reply.body);
+    }
     // The start again: the same delivery to A (a duplicate across instances), a new event to A.
     a.deliver_ok(std::slice::from_ref(&start)).await;
     a.deliver_ok(&[with_new_id(&start)]).await;
@@ -698,6 +705,42 @@ async fn two_instances_over_one_redis_agree() {
         b.get_json(&format!("/calls/{call}/executions")).await,
         json!([by_call])
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_context_call_at_a_time_across_instances() {
+    let redis = RedisServer::start();
+    let studio = StandIn::start().await;
+    let a = Tracker::start(&studio, Some(&redis.url())).await;
+    let b = Tracker::start(&studio, Some(&redis.url())).await;
+    let call = sid("CA", 0x3c);
+    let execution = studio.seed_execution(
+        FLOW,
+        "+15005550006",
+        json!({"trigger": {"call": {"CallSid": call}}}),
+    );
+    let start = started(&execution, Value::Null, "2026-11-20T10:00:00Z");
+
+    // Studio does not answer A's call until A's client gives up (3 s).
+    studio.push_faults([Fault::Hang]);
+    let first = tokio::spawn(deliver_to(a.addr, vec![start.clone()]));
+    let asked = Instant::now();
+    while context_calls(&studio, &execution) == 0 {
+        assert!(asked.elapsed() < WAIT, "A never asked for the context");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    // Meanwhile another event of the same start reaches B: it does not call Studio too.
+    let reply = b.deliver(&[with_new_id(&start)]).await;
+    assert_eq!(reply.status, 503, "{}", reply.body);
+    assert_eq!(context_calls(&studio, &execution), 1);
+    let reply = common::bounded("A's delivery", first).await.unwrap();
+    assert_eq!(reply.status, 503, "{}", reply.body);
+
+    // The redelivery (to either) correlates; nothing is asked after that.
+    b.deliver_ok(std::slice::from_ref(&start)).await;
+    a.deliver_ok(&[with_new_id(&start)]).await;
+    assert_eq!(context_calls(&studio, &execution), 2);
+    assert_eq!(a.execution(&execution).await["call_sid"], json!(call));
 }
 
 /// The merge rules alone: every order of the same changes, each applied once or twice, gives

@@ -14,6 +14,7 @@ use crate::tracker::{Change, Record};
 
 /// Why the store could not answer. Never shows the Redis URL.
 #[derive(Debug, thiserror::Error)]
+#[cfg_attr(not(feature = "redis"), allow(dead_code))] // Only the Redis store fails.
 pub enum StoreError {
     /// Redis did not answer in time, refused the connection, or answered with an error.
     #[error("the state store failed to {operation}: {reason}")]
