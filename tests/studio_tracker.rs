@@ -187,7 +187,8 @@ impl Tracker {
 /// Delivers `events` to the tracker at `addr` as one signed Event Streams batch.
 async fn deliver_to(addr: SocketAddr, events: Vec<Value>) -> Reply {
     let url = common::url(addr, "/twilio/events");
-    let request = twilio_webhooks::testing::event_streams_request(&url, AUTH_TOKEN, &events);
+    let request = twilio_webhooks::testing::event_streams_request(&url, AUTH_TOKEN, &events)
+        .expect("a valid URL");
     common::send(addr, request).await
 }
 

@@ -48,11 +48,16 @@ pub enum TrackError {
 }
 
 /// The Event Streams handlers of the three Studio types; every other type is acknowledged.
+///
+/// A batch with an event not handled is answered 503 rather than 500: the tracker is missing
+/// something it can get later (the Context API, Redis), and Event Streams delivers again.
 pub fn webhooks<S: Store>() -> Webhooks<App<S>> {
     Webhooks::new()
         .stream_event(started::<S>)
         .stream_event(ended::<S>)
         .stream_event(step::<S>)
+        .events_error_status(http::StatusCode::SERVICE_UNAVAILABLE)
+        .expect("503 is a server error")
 }
 
 /// `execution.started`: merged, then correlated (once per Execution).

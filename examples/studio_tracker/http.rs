@@ -24,10 +24,10 @@ pub fn routes<S: Store>() -> Router<App<S>> {
         .route("/calls/{sid}/executions", get(call_executions::<S>))
 }
 
-/// 400 with what is wrong with the SID in the path.
-fn parse<T: Sid>(text: &str) -> Result<T, Response> {
+/// The SID in the path, or a 400 with what is wrong with it.
+fn parse<T: Sid>(text: &str) -> Result<T, (StatusCode, String)> {
     text.parse::<T>()
-        .map_err(|error| (StatusCode::BAD_REQUEST, format!("{error}\n")).into_response())
+        .map_err(|error| (StatusCode::BAD_REQUEST, format!("{error}\n")))
 }
 
 /// 503: the store is down; asking again later may work.
@@ -43,7 +43,7 @@ fn unavailable(error: &StoreError) -> Response {
 async fn execution<S: Store>(Path(sid): Path<String>, State(app): State<App<S>>) -> Response {
     let sid = match parse::<ExecutionSid>(&sid) {
         Ok(sid) => sid,
-        Err(response) => return response,
+        Err(bad) => return bad.into_response(),
     };
     match app.store.get(sid).await {
         Ok(Some(record)) => Json(record.to_json()).into_response(),
@@ -69,13 +69,13 @@ async fn conversation_executions<S: Store>(
 ) -> Response {
     match parse::<ConversationSid>(&sid) {
         Ok(sid) => listed(&app, Correlation::Conversation(sid)).await,
-        Err(response) => response,
+        Err(bad) => bad.into_response(),
     }
 }
 
 async fn call_executions<S: Store>(Path(sid): Path<String>, State(app): State<App<S>>) -> Response {
     match parse::<CallSid>(&sid) {
         Ok(sid) => listed(&app, Correlation::Call(sid)).await,
-        Err(response) => response,
+        Err(bad) => bad.into_response(),
     }
 }

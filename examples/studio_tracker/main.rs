@@ -36,12 +36,6 @@
 use std::process::ExitCode;
 use std::time::Duration;
 
-use axum::extract::Request;
-use axum::http::StatusCode;
-use axum::middleware::{self, Next};
-use axum::response::Response;
-
-use twilio_webhooks::router::DEFAULT_EVENTS_PATH;
 use twilio_webhooks::sid::AccountSid;
 use twilio_webhooks::studio::{Credentials, StudioClient, DEFAULT_BASE_URL};
 
@@ -100,7 +94,6 @@ async fn run<S: Store>(store: S) -> ExitCode {
     );
     let app = router
         .merge(http::routes::<S>())
-        .layer(middleware::from_fn(retry_later))
         .with_state(App { store, studio });
     common::serve("studio_tracker", app, &[]).await
 }
@@ -123,16 +116,4 @@ fn studio_from_env() -> Result<StudioClient, String> {
         .max_attempts(1)
         .build()
         .map_err(|error| format!("TWILIO_API_BASE: {error}"))
-}
-
-/// A delivery with an event not handled is answered 503 rather than the router's 500: the
-/// tracker is missing something it can get later (the Context API, Redis), and Event Streams
-/// delivers again either way.
-async fn retry_later(request: Request, next: Next) -> Response {
-    let events = request.uri().path() == DEFAULT_EVENTS_PATH;
-    let mut response = next.run(request).await;
-    if events && response.status() == StatusCode::INTERNAL_SERVER_ERROR {
-        *response.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
-    }
-    response
 }

@@ -131,6 +131,9 @@ pub enum BuildError {
     /// The path does not start with `/`, or the webhook and Event Streams paths are the same.
     #[error("the webhook and Event Streams paths must start with '/' and differ, got {0:?}")]
     InvalidPath(String),
+    /// [`Webhooks::events_error_status`] was given a status that is not a 5xx.
+    #[error("an Event Streams batch that was not handled must be answered with a 5xx, got {0}")]
+    NotAServerError(StatusCode),
     /// Two Event Streams handlers of one type, or two catch-alls of one kind, were registered.
     #[error("two Event Streams handlers registered for {0}; register one handler per type (a catch-all takes only the types no other handler takes)")]
     DuplicateEventHandler(&'static str),
@@ -150,6 +153,7 @@ pub(crate) struct Settings {
     pub(crate) events_path: String,
     pub(crate) events_body_limit: usize,
     pub(crate) events_deadline: Duration,
+    pub(crate) events_error_status: StatusCode,
 }
 
 /// Everything the running service shares between requests.
@@ -293,6 +297,7 @@ impl<S: Clone + Send + Sync + 'static> Webhooks<S> {
                 events_path: DEFAULT_EVENTS_PATH.to_owned(),
                 events_body_limit: DEFAULT_EVENTS_BODY_LIMIT,
                 events_deadline: DEFAULT_EVENTS_DEADLINE,
+                events_error_status: StatusCode::INTERNAL_SERVER_ERROR,
             },
             events: Vec::new(),
             idempotency: Some(Idempotency::default()),
@@ -396,6 +401,31 @@ impl<S: Clone + Send + Sync + 'static> Webhooks<S> {
     pub fn events_deadline(mut self, deadline: Duration) -> Self {
         self.settings.events_deadline = deadline;
         self
+    }
+
+    /// The status a batch is answered with when an event was not handled (a handler failed,
+    /// panicked or missed the deadline): 500 by default, or another 5xx, such as 503 for "try
+    /// again later". Twilio delivers the batch again after any 5xx.
+    ///
+    /// ```
+    /// use http::StatusCode;
+    /// use twilio_webhooks::Webhooks;
+    ///
+    /// let webhooks = Webhooks::<()>::new().events_error_status(StatusCode::SERVICE_UNAVAILABLE)?;
+    /// assert!(Webhooks::<()>::new().events_error_status(StatusCode::OK).is_err());
+    /// # Ok::<(), twilio_webhooks::router::BuildError>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`BuildError::NotAServerError`] for a status that is not a 5xx: anything else would tell
+    /// Twilio the events were delivered, and they would be lost.
+    pub fn events_error_status(mut self, status: StatusCode) -> Result<Self, BuildError> {
+        if !status.is_server_error() {
+            return Err(BuildError::NotAServerError(status));
+        }
+        self.settings.events_error_status = status;
+        Ok(self)
     }
 
     /// Requires HTTP Basic credentials on Event Streams deliveries: Twilio sends them when the

@@ -265,7 +265,7 @@ pub(crate) async fn respond<S: Send + Sync + 'static>(
         plain::<WebhookBody>(StatusCode::OK, String::new())
     } else {
         plain(
-            StatusCode::INTERNAL_SERVER_ERROR,
+            shared.settings.events_error_status,
             format!("{failed} event(s) not handled; deliver the batch again"),
         )
     };
