@@ -53,6 +53,7 @@ fn service(c: &mut Criterion) {
     let rt = runtime();
     let filter = filter::Filter::new(filter::DEFAULT_WORDS.iter(), ["blocked-author"]);
     let (service, router) = common::filter_service(&filter);
+    let idempotent = common::filter_service_idempotent(&filter);
 
     let mut group = c.benchmark_group("service");
     for (name, params, status, answer) in cases() {
@@ -72,6 +73,14 @@ fn service(c: &mut Criterion) {
             b.to_async(&rt).iter_batched(
                 request,
                 |request| service.clone().oneshot(request),
+                BatchSize::SmallInput,
+            )
+        });
+        // Duplicate suppression on (in memory), each request a new delivery: claim + complete.
+        group.bench_function(format!("tower+idempotency/{name}"), |b| {
+            b.to_async(&rt).iter_batched(
+                || common::with_fresh_token(request()),
+                |request| idempotent.clone().oneshot(request),
                 BatchSize::SmallInput,
             )
         });

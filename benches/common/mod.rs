@@ -62,18 +62,43 @@ pub fn validator() -> Validator {
 }
 
 /// The profanity filter example's webhooks with [`validator`] and `filter` as their state: as a
-/// tower service and as an axum router.
+/// tower service and as an axum router. Without duplicate suppression: the benches send one
+/// request over and over, which with it on would be replays (see [`filter_service_idempotent`]).
 pub fn filter_service(filter: &filter::Filter) -> (WebhookService<filter::Filter>, axum::Router) {
     let service = filter::webhooks()
         .validator(validator())
+        .without_idempotency()
         .into_service(filter.clone())
         .unwrap();
     let router = filter::webhooks()
         .validator(validator())
+        .without_idempotency()
         .into_router()
         .unwrap()
         .with_state(filter.clone());
     (service, router)
+}
+
+/// The profanity filter example's webhooks as a tower service with duplicate suppression on (the
+/// default, in memory): send each request with [`with_fresh_token`].
+#[allow(dead_code)] // not every bench uses it
+pub fn filter_service_idempotent(filter: &filter::Filter) -> WebhookService<filter::Filter> {
+    filter::webhooks()
+        .validator(validator())
+        .into_service(filter.clone())
+        .unwrap()
+}
+
+/// `request` with an `I-Twilio-Idempotency-Token` no earlier request had: a new delivery.
+#[allow(dead_code)] // not every bench uses it
+pub fn with_fresh_token<B>(mut request: Request<B>) -> Request<B> {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let token = http::HeaderValue::from_str(&format!("bench-{n:016x}")).expect("ASCII");
+    request
+        .headers_mut()
+        .insert("i-twilio-idempotency-token", token);
+    request
 }
 
 /// A signed POST of `params` to [`URL`] as Twilio sends it: request target, `Host`, content
