@@ -5,69 +5,13 @@
 //! Streams is the only way these events arrive. Step events are best-effort: a step may never be
 //! reported, and events arrive in any order and possibly more than once.
 
-use std::fmt;
-use std::str::FromStr;
-
 use time::OffsetDateTime;
 
 use crate::sid::{AccountSid, CallSid, ConversationSid, ExecutionSid, FlowSid, StepSid};
 use crate::streams::data::{stream_data, text_values};
 
-/// The `status` of an execution.
-///
-/// ```
-/// use twilio_webhooks::streams::ExecutionStatus;
-///
-/// assert_eq!("ended".parse::<ExecutionStatus>().unwrap(), ExecutionStatus::Ended);
-/// assert_eq!("paused".parse::<ExecutionStatus>().unwrap(), ExecutionStatus::Other("paused".into()));
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ExecutionStatus {
-    /// The execution is running.
-    Active,
-    /// The execution has ended.
-    Ended,
-    /// A value this version of the library does not know, as sent.
-    Other(String),
-}
-
-impl ExecutionStatus {
-    /// Twilio's spelling.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "active",
-            Self::Ended => "ended",
-            Self::Other(text) => text,
-        }
-    }
-}
-
-impl FromStr for ExecutionStatus {
-    type Err = std::convert::Infallible;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        Ok(if text.eq_ignore_ascii_case("active") {
-            Self::Active
-        } else if text.eq_ignore_ascii_case("ended") {
-            Self::Ended
-        } else {
-            Self::Other(text.to_owned())
-        })
-    }
-}
-
-impl fmt::Display for ExecutionStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for ExecutionStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
+/// The `status` of an execution: the same type as the REST API's (`studio::ExecutionStatus`).
+pub use crate::studio::ExecutionStatus;
 
 text_values!(ExecutionStatus);
 

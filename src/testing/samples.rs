@@ -14,19 +14,20 @@ use crate::params::Params;
 /// Parameters as `(name, value)` pairs.
 type Pairs = &'static [(&'static str, &'static str)];
 
-const ACCOUNT_SID: &str = "ACe268443e43d93dab7ebef303bbe9642f";
-const CONVERSATION_SID: &str = "CHce5f02f301018ab60c4921d6654a75cd";
-const CHAT_SERVICE_SID: &str = "ISaaabf0d39951f3e6c3e8a7911df524c2";
-const MESSAGING_SERVICE_SID: &str = "MGe0883e3a4ba9b1d54a7ee62972802f97";
-const MESSAGE_SID: &str = "IM78e731027d8fd50ed642340b7c9a63b3";
-const PARTICIPANT_SID: &str = "MBe42db0f9a183ac066bdec45b0c0cf2c7";
-const USER_SID: &str = "USee11cbb19052e40b07aac0ca060c23ee";
-const ROLE_SID: &str = "RL29a7e96467b69a9f5a93332e29e9b0de";
+// The SIDs and numbers of the samples' story, shared with the Event Streams samples.
+pub(super) const ACCOUNT_SID: &str = "ACe268443e43d93dab7ebef303bbe9642f";
+pub(super) const CONVERSATION_SID: &str = "CHce5f02f301018ab60c4921d6654a75cd";
+pub(super) const CHAT_SERVICE_SID: &str = "ISaaabf0d39951f3e6c3e8a7911df524c2";
+pub(super) const MESSAGING_SERVICE_SID: &str = "MGe0883e3a4ba9b1d54a7ee62972802f97";
+pub(super) const MESSAGE_SID: &str = "IM78e731027d8fd50ed642340b7c9a63b3";
+pub(super) const PARTICIPANT_SID: &str = "MBe42db0f9a183ac066bdec45b0c0cf2c7";
+pub(super) const USER_SID: &str = "USee11cbb19052e40b07aac0ca060c23ee";
+pub(super) const ROLE_SID: &str = "RL29a7e96467b69a9f5a93332e29e9b0de";
 
 /// The customer's phone, the Twilio number they text, and the number group MMS shows for chat
 /// participants.
-const CUSTOMER: &str = "+15005550006";
-const TWILIO_NUMBER: &str = "+15017122661";
+pub(super) const CUSTOMER: &str = "+15005550006";
+pub(super) const TWILIO_NUMBER: &str = "+15017122661";
 const PROJECTED_NUMBER: &str = "+15017122662";
 
 const MEDIA: &str = r#"[{"Sid":"ME62933a2951ef01f4eafd9bdf4d3cd2f0","ContentType":"image/jpeg","Filename":"receipt.jpg","Size":48213}]"#;

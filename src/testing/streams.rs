@@ -14,14 +14,11 @@ use serde_json::{json, Value};
 use super::{Error, TestRequest};
 use crate::streams::{Event, StreamEvent};
 
-const ACCOUNT_SID: &str = "ACe268443e43d93dab7ebef303bbe9642f";
-const CONVERSATION_SID: &str = "CHce5f02f301018ab60c4921d6654a75cd";
-const CHAT_SERVICE_SID: &str = "ISaaabf0d39951f3e6c3e8a7911df524c2";
-const MESSAGING_SERVICE_SID: &str = "MGe0883e3a4ba9b1d54a7ee62972802f97";
-const MESSAGE_SID: &str = "IM78e731027d8fd50ed642340b7c9a63b3";
-const PARTICIPANT_SID: &str = "MBe42db0f9a183ac066bdec45b0c0cf2c7";
-const USER_SID: &str = "USee11cbb19052e40b07aac0ca060c23ee";
-const ROLE_SID: &str = "RL29a7e96467b69a9f5a93332e29e9b0de";
+use super::samples::{
+    ACCOUNT_SID, CHAT_SERVICE_SID, CONVERSATION_SID, CUSTOMER, MESSAGE_SID, MESSAGING_SERVICE_SID,
+    PARTICIPANT_SID, ROLE_SID, TWILIO_NUMBER, USER_SID,
+};
+
 const CONTENT_SID: &str = "HX7d1e4e0a4b6f4a8e9c2b3d4f5a6b7c8d";
 const MEDIA_SID: &str = "ME62933a2951ef01f4eafd9bdf4d3cd2f0";
 const DELIVERY_RECEIPT_SID: &str = "DY4b6f4a8e9c2b3d4f5a6b7c8d7d1e4e0a";
@@ -30,9 +27,6 @@ const FLOW_SID: &str = "FW5f4a8e9c2b3d4f5a6b7c8d7d1e4e0a4b";
 const EXECUTION_SID: &str = "FN2b3d4f5a6b7c8d7d1e4e0a4b6f4a8e9c";
 const STEP_SID: &str = "FTd4f5a6b7c8d7d1e4e0a4b6f4a8e9c2b3";
 const CALL_SID: &str = "CA8d7d1e4e0a4b6f4a8e9c2b3d4f5a6b7c";
-
-const CUSTOMER: &str = "+15005550006";
-const TWILIO_NUMBER: &str = "+15017122661";
 
 /// Realistic `data` for `event_type`, with Twilio's keys (PascalCase for Conversations,
 /// snake_case for Studio); `None` for a type this library does not know.
