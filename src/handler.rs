@@ -38,7 +38,7 @@ use std::sync::Arc;
 
 use crate::conversations::ParseError;
 use crate::conversations::{
-    ConversationsEvent, Event, PostActionEvent, PostActionWebhook, PreActionWebhook,
+    ConversationsEvent, Event, PostActionEvent, PostActionWebhook, PreActionEvent, PreActionWebhook,
 };
 use crate::conversations::{Decision, Modification};
 use crate::params::Params;
@@ -184,6 +184,87 @@ impl<E: Display> IntoAck for Result<(), E> {
     }
 }
 
+/// What a pre-action handler takes first: one pre-action event struct (`OnMessageAdd`, …), or
+/// [`PreActionEvent`] to receive every pre-action event that has no handler of its own (a
+/// catch-all, answered with a plain [`Decision`]: accept or reject).
+///
+/// ```
+/// use twilio_webhooks::handler::PreActionInput;
+/// use twilio_webhooks::conversations::OnMessageAdd;
+/// use twilio_webhooks::PreActionEvent;
+///
+/// assert_eq!(<OnMessageAdd as PreActionInput>::EVENT_TYPES, ["onMessageAdd"]);
+/// assert_eq!(<PreActionEvent as PreActionInput>::EVENT_TYPES.len(), 10);
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a pre-action event",
+    label = "not a pre-action event",
+    note = "a pre-action handler takes one pre-action event struct first (`OnMessageAdd`, \
+            `OnConversationUpdate`, …), or `PreActionEvent` for all of them"
+)]
+pub trait PreActionInput: Sized + Send + 'static {
+    /// The `EventType`s a handler taking this type is registered for.
+    const EVENT_TYPES: &'static [&'static str];
+
+    /// What a decision about this input may change: the event's own modification type, or
+    /// [`Unmodifiable`](crate::Unmodifiable) for [`PreActionEvent`] (a catch-all accepts or
+    /// rejects).
+    type Modification: Modification;
+
+    /// Parses the event.
+    ///
+    /// # Errors
+    ///
+    /// [`ParseError`] when the parameters are not a valid event of this type.
+    fn from_params(params: &Params) -> Result<Self, ParseError>;
+
+    /// The conversation the event is about, when it names one.
+    fn conversation_sid(&self) -> Option<ConversationSid>;
+
+    /// `RetryCount`: how many times Twilio already tried (absent on a first try).
+    fn retry_count(&self) -> Option<u32>;
+}
+
+impl<E: PreActionWebhook> PreActionInput for E {
+    const EVENT_TYPES: &'static [&'static str] = &[E::EVENT_TYPE];
+    type Modification = E::Modification;
+
+    fn from_params(params: &Params) -> Result<Self, ParseError> {
+        <E as ConversationsEvent>::from_params(params)
+    }
+
+    fn conversation_sid(&self) -> Option<ConversationSid> {
+        ConversationsEvent::conversation_sid(self)
+    }
+
+    fn retry_count(&self) -> Option<u32> {
+        ConversationsEvent::retry_count(self)
+    }
+}
+
+impl PreActionInput for PreActionEvent {
+    const EVENT_TYPES: &'static [&'static str] = PreActionEvent::EVENT_TYPES;
+    type Modification = crate::conversations::Unmodifiable;
+
+    fn from_params(params: &Params) -> Result<Self, ParseError> {
+        match Event::from_params(params)? {
+            Event::PreAction(event) => Ok(event),
+            other => Err(ParseError::WrongEventType {
+                expected: "a pre-action event",
+                got: other.event_type().to_owned(),
+            }),
+        }
+    }
+
+    fn conversation_sid(&self) -> Option<ConversationSid> {
+        PreActionEvent::conversation_sid(self)
+    }
+
+    fn retry_count(&self) -> Option<u32> {
+        PreActionEvent::retry_count(self)
+    }
+}
+
 /// An async function that answers pre-action event `E` with router state `S`.
 ///
 /// Implemented for `async fn(E, ...) -> impl IntoDecision<E::Modification>` taking up to two
@@ -200,7 +281,7 @@ impl<E: Display> IntoAck for Result<(), E> {
             `twilio_webhooks::State<T>` instead",
     note = "put `#[twilio_webhooks::pre_action]` on the function to have the mistake pointed at"
 )]
-pub trait PreActionHandler<E: PreActionWebhook, S, Args>: Clone + Send + Sync + 'static {
+pub trait PreActionHandler<E: PreActionInput, S, Args>: Clone + Send + Sync + 'static {
     /// Runs the handler.
     fn call(
         &self,
@@ -313,7 +394,7 @@ macro_rules! impl_handlers {
     ($( ( $($arg:ident),* ) ),* $(,)?) => {$(
         impl<E, S, F, Fut, Out, $($arg,)*> PreActionHandler<E, S, (E, $($arg,)*)> for F
         where
-            E: PreActionWebhook,
+            E: PreActionInput,
             F: Fn(E, $($arg,)*) -> Fut + Clone + Send + Sync + 'static,
             Fut: Future<Output = Out> + Send + 'static,
             Out: IntoDecision<E::Modification>,
@@ -541,7 +622,7 @@ pub mod checks {
     use std::marker::PhantomData;
 
     use super::{Delivery, Display, Future, PostActionInput, State};
-    use crate::conversations::{Decision, Modification, PreActionWebhook};
+    use crate::conversations::{Decision, Modification};
 
     /// Kind of a pre-action event.
     pub struct IsPre;
@@ -558,12 +639,13 @@ pub mod checks {
         label = "expected a pre-action event, such as `OnMessageAdd`",
         note = "a `#[pre_action]` handler takes one pre-action event struct first: \
                 `OnConversationAdd`, `OnMessageAdd`, `OnParticipantAdd`, `OnUserUpdate`, … \
-                (every variant of `twilio_webhooks::conversations::PreActionEvent`); \
-                each is answered with its own decision type"
+                (every variant of `twilio_webhooks::conversations::PreActionEvent`), each \
+                answered with its own decision type, or `PreActionEvent` itself for all of them \
+                (answered with a plain `Decision`)"
     )]
     pub trait PreActionFirstArgument<K> {}
     #[diagnostic::do_not_recommend]
-    impl<E: PreActionWebhook> PreActionFirstArgument<IsPre> for E {}
+    impl<E: super::PreActionInput> PreActionFirstArgument<IsPre> for E {}
     #[diagnostic::do_not_recommend]
     impl<E: PostActionInput> PreActionFirstArgument<IsPost> for E {}
     #[diagnostic::do_not_recommend]
@@ -582,7 +664,7 @@ pub mod checks {
     )]
     pub trait PostActionFirstArgument<K> {}
     #[diagnostic::do_not_recommend]
-    impl<E: PreActionWebhook> PostActionFirstArgument<IsPre> for E {}
+    impl<E: super::PreActionInput> PostActionFirstArgument<IsPre> for E {}
     #[diagnostic::do_not_recommend]
     impl<E: PostActionInput> PostActionFirstArgument<IsPost> for E {}
     #[diagnostic::do_not_recommend]
@@ -643,7 +725,7 @@ pub mod checks {
     impl<T> HandlerArgument<IsState> for State<T> {}
     impl HandlerArgument<IsDelivery> for Delivery {}
     #[diagnostic::do_not_recommend]
-    impl<E: PreActionWebhook> HandlerArgument<IsPre> for E {}
+    impl<E: super::PreActionInput> HandlerArgument<IsPre> for E {}
     #[diagnostic::do_not_recommend]
     impl<E: PostActionInput> HandlerArgument<IsPost> for E {}
 
@@ -678,9 +760,9 @@ pub mod checks {
     pub trait PreActionOutput<E, K> {}
     impl<R, E> PreActionOutput<E, IsPre> for R
     where
-        E: PreActionWebhook,
+        E: super::PreActionInput,
         R: DecisionOutput<E>,
-        <R as DecisionOutput<E>>::Modification: Fits<E, E::Modification>,
+        <R as DecisionOutput<E>>::Modification: Fits<E, <E as super::PreActionInput>::Modification>,
     {
     }
     impl<R, E> PreActionOutput<E, IsPost> for R {}
@@ -698,8 +780,8 @@ pub mod checks {
     pub trait OpaquePreActionOutput<E, K> {}
     impl<R, E> OpaquePreActionOutput<E, IsPre> for R
     where
-        E: PreActionWebhook,
-        R: super::IntoDecision<E::Modification>,
+        E: super::PreActionInput,
+        R: super::IntoDecision<<E as super::PreActionInput>::Modification>,
     {
     }
     impl<R, E> OpaquePreActionOutput<E, IsPost> for R {}

@@ -512,6 +512,57 @@ fn two_handlers_for_one_event_are_a_build_error() {
     );
 }
 
+async fn reject_the_rest(
+    event: twilio_webhooks::PreActionEvent,
+    State(seen): State<Seen>,
+) -> Decision {
+    seen.push(event.event_type());
+    Decision::reject_because("not handled here")
+}
+
+#[tokio::test]
+async fn a_pre_action_catch_all_takes_the_events_without_their_own_handler() {
+    for specific_first in [true, false] {
+        let seen = Seen::default();
+        let builder = if specific_first {
+            webhooks::<Seen>()
+                .pre_action(shout)
+                .pre_action(reject_the_rest)
+        } else {
+            webhooks::<Seen>()
+                .pre_action(reject_the_rest)
+                .pre_action(shout)
+        };
+        assert_eq!(builder.filters().len(), 10);
+        let service = builder.into_service(seen.clone()).unwrap();
+        let (status, body) = call(&service, sample_request("onMessageAdd")).await;
+        assert_eq!(status, 200, "{body}");
+        assert!(
+            body.starts_with("{\"body\":"),
+            "the specific handler answered: {body}"
+        );
+        let (status, body) = call(&service, sample_request("onParticipantAdd")).await;
+        assert_eq!((status, body.as_str()), (403, "not handled here"));
+        assert_eq!(
+            seen.take(),
+            ["onParticipantAdd"],
+            "specific first: {specific_first}"
+        );
+    }
+    // Two pre-action catch-alls both claim every pre-action event.
+    let error = webhooks::<Seen>()
+        .pre_action(reject_the_rest)
+        .pre_action(reject_the_rest)
+        .into_service(Seen::default())
+        .unwrap_err();
+    assert_eq!(
+        error,
+        BuildError::DuplicateHandler {
+            event_type: "onConversationAdd"
+        }
+    );
+}
+
 #[tokio::test]
 async fn a_specific_handler_beside_a_catch_all_takes_its_event() {
     // In either order of registration: the specific handler wins, the catch-all takes the rest.

@@ -253,6 +253,11 @@ macro_rules! event_table {
             pub fn to_params(&self) -> Params {
                 match self { $( Self::$pre(event) => event.to_params(), )* }
             }
+
+            /// `RetryCount`: how many times Twilio already tried (absent on a first try).
+            pub fn retry_count(&self) -> Option<u32> {
+                match self { $( Self::$pre(event) => event.retry_count(), )* }
+            }
         }
 
         impl PostActionEvent {

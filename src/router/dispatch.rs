@@ -13,10 +13,9 @@ use super::pipeline::plain;
 use super::{DeadlineOutcome, InvalidOutcome, Shared};
 
 use crate::conversations::ParseError;
-use crate::conversations::PreActionWebhook;
 use crate::conversations::{Decision, Modification, Unmodifiable};
 use crate::handler::{
-    Delivery, HandlerError, PostActionHandler, PostActionInput, PreActionHandler,
+    Delivery, HandlerError, PostActionHandler, PostActionInput, PreActionHandler, PreActionInput,
 };
 use crate::idempotency::{Begin, StoredAnswer};
 use crate::params::Params;
@@ -174,27 +173,24 @@ fn erase<S, E: 'static>(
 }
 
 impl<S: Send + Sync + 'static> Route<S> {
-    pub(crate) fn pre_action<E, Args, H>(handler: H) -> Self
+    /// One route per event type `E` covers (all ten for `PreActionEvent`).
+    pub(crate) fn pre_action<E, Args, H>(handler: H) -> Vec<Self>
     where
-        E: PreActionWebhook,
+        E: PreActionInput,
         H: PreActionHandler<E, S, Args>,
     {
-        Self {
-            event_type: E::EVENT_TYPE,
-            pre_action: true,
-            catch_all: false,
-            handler: erase(
-                EventReader {
-                    parse: E::from_params,
-                    conversation_sid: E::conversation_sid,
-                    retry_count: E::retry_count,
-                },
-                move |event, delivery, state| {
-                    let future = handler.call(event, delivery, state);
-                    Box::pin(async move { future.await.map(Answer::from_decision) })
-                },
-            ),
-        }
+        let handler = erase(
+            EventReader {
+                parse: E::from_params,
+                conversation_sid: E::conversation_sid,
+                retry_count: E::retry_count,
+            },
+            move |event, delivery, state| {
+                let future = handler.call(event, delivery, state);
+                Box::pin(async move { future.await.map(Answer::from_decision) })
+            },
+        );
+        Self::for_each(E::EVENT_TYPES, true, &handler)
     }
 
     /// One route per event type `E` covers (all thirteen for `PostActionEvent`).
@@ -214,13 +210,22 @@ impl<S: Send + Sync + 'static> Route<S> {
                 Box::pin(async move { future.await.map(|()| Answer::empty_ok("ack")) })
             },
         );
-        E::EVENT_TYPES
+        Self::for_each(E::EVENT_TYPES, false, &handler)
+    }
+
+    /// One route per event type, all to one handler: a catch-all when there are several.
+    fn for_each(
+        event_types: &[&'static str],
+        pre_action: bool,
+        handler: &Arc<Erased<S>>,
+    ) -> Vec<Self> {
+        event_types
             .iter()
             .map(|&event_type| Self {
                 event_type,
-                pre_action: false,
-                catch_all: E::EVENT_TYPES.len() > 1,
-                handler: Arc::clone(&handler),
+                pre_action,
+                catch_all: event_types.len() > 1,
+                handler: Arc::clone(handler),
             })
             .collect()
     }

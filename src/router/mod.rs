@@ -46,10 +46,9 @@ use std::time::Duration;
 
 use http::StatusCode;
 
-use crate::conversations::PreActionWebhook;
 use crate::conversations::Rejection;
 use crate::handler::{EventHandler, EventInput};
-use crate::handler::{PostActionHandler, PostActionInput, PreActionHandler};
+use crate::handler::{PostActionHandler, PostActionInput, PreActionHandler, PreActionInput};
 use crate::idempotency::Idempotency;
 use crate::signature::{BasicAuth, Validator};
 
@@ -305,14 +304,33 @@ impl<S: Clone + Send + Sync + 'static> Webhooks<S> {
         }
     }
 
-    /// Registers the handler of a pre-action event (the event is the handler's first argument).
+    /// Registers the handler of a pre-action event (the event is the handler's first argument),
+    /// or of all ten when its first argument is [`PreActionEvent`](crate::PreActionEvent): such a
+    /// catch-all takes every pre-action event that has no handler of its own, and answers with
+    /// a plain [`Decision`](crate::Decision) (accept or reject).
+    ///
+    /// ```
+    /// use twilio_webhooks::conversations::OnMessageAdd;
+    /// use twilio_webhooks::{Decision, DecisionFor, PreActionEvent, Webhooks};
+    ///
+    /// async fn moderate(message: OnMessageAdd) -> DecisionFor<OnMessageAdd> {
+    ///     Decision::modify_body(message.body.replace("heck", "****"))
+    /// }
+    /// async fn only_from_the_api(event: PreActionEvent) -> Decision {
+    ///     println!("{}", event.event_type());
+    ///     Decision::accept()
+    /// }
+    ///
+    /// let webhooks = Webhooks::<()>::new().pre_action(moderate).pre_action(only_from_the_api);
+    /// assert_eq!(webhooks.filters().len(), 10);
+    /// ```
     #[must_use]
     pub fn pre_action<E, Args, H>(mut self, handler: H) -> Self
     where
-        E: PreActionWebhook,
+        E: PreActionInput,
         H: PreActionHandler<E, S, Args>,
     {
-        self.routes.push(Route::pre_action(handler));
+        self.routes.extend(Route::pre_action(handler));
         self
     }
 

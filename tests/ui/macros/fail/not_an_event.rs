@@ -1,4 +1,4 @@
-use twilio_webhooks::{post_action, pre_action, Decision, PreActionEvent};
+use twilio_webhooks::{post_action, pre_action, Decision};
 
 #[pre_action]
 async fn moderate(body: String) -> Decision {
@@ -9,13 +9,6 @@ async fn moderate(body: String) -> Decision {
 #[post_action]
 async fn archive(params: twilio_webhooks::Params) {
     let _ = params;
-}
-
-// The enum of pre-action events: each has its own decision type, so a handler takes one.
-#[pre_action]
-async fn any_pre(event: PreActionEvent) -> Decision {
-    let _ = event;
-    Decision::accept()
 }
 
 #[post_action]
