@@ -17,7 +17,7 @@ use crate::conversations::{Decision, Modification, Unmodifiable};
 use crate::handler::{
     Delivery, HandlerError, PostActionHandler, PostActionInput, PreActionHandler, PreActionInput,
 };
-use crate::idempotency::{Begin, StoredAnswer};
+use crate::idempotency::{Begin, Idempotency, StoredAnswer};
 use crate::params::Params;
 use crate::sid::ConversationSid;
 
@@ -283,6 +283,33 @@ where
         "conversations:{}:{token}",
         params.get("AccountSid").unwrap_or_default()
     );
+    // Boxed: the claim and completion futures stay out of the future of every request (moving
+    // it cost more than this allocation), and a delivery with a token allocates anyway.
+    Box::pin(once(
+        shared,
+        state,
+        route,
+        params,
+        idempotency_token,
+        deadline,
+        (idempotency, key),
+    ))
+    .await
+}
+
+/// [`run`] between a claim of `key` and its completion or release.
+async fn once<S>(
+    shared: &Shared<S>,
+    state: &S,
+    route: &Route<S>,
+    params: Params,
+    idempotency_token: Option<String>,
+    deadline: tokio::time::Instant,
+    (idempotency, key): (&Idempotency, String),
+) -> Answer
+where
+    S: Send + Sync + 'static,
+{
     let ticket = match idempotency.begin(&key, deadline).await {
         Begin::Run(ticket) => ticket,
         Begin::Replay(stored) => return Answer::replay(stored),

@@ -13,7 +13,7 @@
 use std::borrow::Cow;
 use std::time::Duration;
 
-use bytes::Bytes;
+use bytes::{Buf, Bytes, BytesMut};
 use http::header::{ALLOW, CONTENT_LENGTH, CONTENT_TYPE, WWW_AUTHENTICATE};
 use http::request::Parts;
 use http::{HeaderMap, HeaderValue, Method, Request, Response, StatusCode};
@@ -244,15 +244,40 @@ where
     if declared_too_large(headers, limit) || body.size_hint().lower() > limit as u64 {
         return Err(Refusal::TooLarge { limit });
     }
-    match tokio::time::timeout(timeout, Limited::new(body, limit).collect()).await {
-        // One chunk (the usual case) comes out as it went in, without a copy.
-        Ok(Ok(collected)) => Ok(collected.to_bytes()),
+    match tokio::time::timeout(timeout, collect(Limited::new(body, limit))).await {
+        Ok(Ok(bytes)) => Ok(bytes),
         Ok(Err(err)) if err.is::<LengthLimitError>() => Err(Refusal::TooLarge { limit }),
         Ok(Err(err)) => Err(Refusal::Unreadable {
             message: err.to_string(),
         }),
         Err(_) => Err(Refusal::Slow { timeout }),
     }
+}
+
+/// The body's data frames as one buffer. One chunk (the usual case) is kept as it came, without
+/// a copy or a list to hold it (`BodyExt::collect` allocates one: about 0.1 µs a request);
+/// several are joined.
+async fn collect<B: http_body::Body>(body: B) -> Result<Bytes, B::Error> {
+    let mut body = std::pin::pin!(body);
+    let mut first = Bytes::new();
+    let mut joined: Option<BytesMut> = None;
+    while let Some(frame) = body.as_mut().frame().await {
+        let Ok(mut data) = frame?.into_data() else {
+            continue; // trailers
+        };
+        let chunk = data.copy_to_bytes(data.remaining());
+        match &mut joined {
+            Some(joined) => joined.extend_from_slice(&chunk),
+            None if first.is_empty() => first = chunk,
+            None => {
+                let mut buffer = BytesMut::with_capacity(first.len() + chunk.len());
+                buffer.extend_from_slice(&first);
+                buffer.extend_from_slice(&chunk);
+                joined = Some(buffer);
+            }
+        }
+    }
+    Ok(joined.map_or(first, BytesMut::freeze))
 }
 
 /// Runs every check of `intake` on `request`; see the [module docs](self).
