@@ -328,3 +328,55 @@ async fn a_body_over_the_limit_is_413() {
     assert_eq!(reply.status, 413, "{}", reply.body);
     assert!(seen.take().is_empty());
 }
+
+/// The same sink as a tower `Service` answering any path (a JSON body is an Event Streams
+/// delivery, a form a webhook) and as a `Layer` in front of another service (its events path
+/// answered, every other path passed on).
+#[tokio::test]
+async fn the_service_and_the_layer_serve_event_streams_too() {
+    use tower::{Layer, ServiceExt};
+
+    let seen = Seen::default();
+    let url = "http://hooks.example.com/twilio/events";
+    let batch = EventBatch::new().sample_with(MESSAGE_ADDED, [("MessageBody", json!("via tower"))]);
+
+    let service = typed_sink()
+        .validator(validator())
+        .into_service(seen.clone())
+        .unwrap();
+    let response = service
+        .clone()
+        .oneshot(batch.request(url, TOKEN).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(seen.take(), ["message via tower"]);
+    // A form body on the same service is still a Conversations webhook.
+    let form = twilio_webhooks::testing::signed_request(
+        "http://hooks.example.com/twilio/conversations",
+        &twilio_webhooks::testing::sample_params("onUserAdded").unwrap(),
+        TOKEN,
+    )
+    .unwrap();
+    assert_eq!(service.oneshot(form).await.unwrap().status(), 200);
+
+    let layer = typed_sink()
+        .validator(validator())
+        .into_layer(seen.clone())
+        .unwrap();
+    let app = layer.layer(tower::service_fn(|_: http::Request<String>| async {
+        Ok::<_, std::convert::Infallible>(http::Response::new(String::from("the rest of the app")))
+    }));
+    let response = app
+        .clone()
+        .oneshot(batch.request(url, TOKEN).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(seen.take(), ["message via tower"]);
+    let other = http::Request::get("http://hooks.example.com/health")
+        .body(String::new())
+        .unwrap();
+    assert_eq!(app.oneshot(other).await.unwrap().status(), 200);
+    assert!(seen.take().is_empty());
+}
