@@ -225,45 +225,67 @@ pub trait PreActionInput: Sized + Send + 'static {
     fn retry_count(&self) -> Option<u32>;
 }
 
-impl<E: PreActionWebhook> PreActionInput for E {
-    const EVENT_TYPES: &'static [&'static str] = &[E::EVENT_TYPE];
-    type Modification = E::Modification;
+/// The input impls of one kind of webhook: each event struct of the kind (`$webhook`), and the
+/// enum over all of them (`$any`, a catch-all), with the modification type each is decided with.
+macro_rules! webhook_inputs {
+    (
+        $input:ident for $webhook:ident, $any:ident ($variant:ident, $expected:literal)
+        $(, Modification = $modification:ty)?
+    ) => {
+        impl<E: $webhook> $input for E {
+            const EVENT_TYPES: &'static [&'static str] = &[E::EVENT_TYPE];
+            // Only the pre-action kind is decided, each event with its own modification type
+            // (the repetition only tells whether the kind names one).
+            $( type Modification = <E as PreActionWebhook>::Modification; webhook_inputs!(@ignore $modification); )?
 
-    fn from_params(params: &Params) -> Result<Self, ParseError> {
-        <E as ConversationsEvent>::from_params(params)
-    }
+            fn from_params(params: &Params) -> Result<Self, ParseError> {
+                <E as ConversationsEvent>::from_params(params)
+            }
 
-    fn conversation_sid(&self) -> Option<ConversationSid> {
-        ConversationsEvent::conversation_sid(self)
-    }
+            fn conversation_sid(&self) -> Option<ConversationSid> {
+                ConversationsEvent::conversation_sid(self)
+            }
 
-    fn retry_count(&self) -> Option<u32> {
-        ConversationsEvent::retry_count(self)
-    }
-}
-
-impl PreActionInput for PreActionEvent {
-    const EVENT_TYPES: &'static [&'static str] = PreActionEvent::EVENT_TYPES;
-    type Modification = crate::conversations::Unmodifiable;
-
-    fn from_params(params: &Params) -> Result<Self, ParseError> {
-        match Event::from_params(params)? {
-            Event::PreAction(event) => Ok(event),
-            other => Err(ParseError::WrongEventType {
-                expected: "a pre-action event",
-                got: other.event_type().to_owned(),
-            }),
+            fn retry_count(&self) -> Option<u32> {
+                ConversationsEvent::retry_count(self)
+            }
         }
-    }
 
-    fn conversation_sid(&self) -> Option<ConversationSid> {
-        PreActionEvent::conversation_sid(self)
-    }
+        impl $input for $any {
+            const EVENT_TYPES: &'static [&'static str] = $any::EVENT_TYPES;
+            $( type Modification = $modification; )?
 
-    fn retry_count(&self) -> Option<u32> {
-        PreActionEvent::retry_count(self)
-    }
+            fn from_params(params: &Params) -> Result<Self, ParseError> {
+                match Event::from_params(params)? {
+                    Event::$variant(event) => Ok(event),
+                    other => Err(ParseError::WrongEventType {
+                        expected: $expected,
+                        got: other.event_type().to_owned(),
+                    }),
+                }
+            }
+
+            fn conversation_sid(&self) -> Option<ConversationSid> {
+                $any::conversation_sid(self)
+            }
+
+            fn retry_count(&self) -> Option<u32> {
+                $any::retry_count(self)
+            }
+        }
+    };
+    (@ignore $($tokens:tt)*) => {};
 }
+
+webhook_inputs!(
+    PreActionInput for PreActionWebhook,
+    PreActionEvent (PreAction, "a pre-action event"),
+    Modification = crate::conversations::Unmodifiable
+);
+webhook_inputs!(
+    PostActionInput for PostActionWebhook,
+    PostActionEvent (PostAction, "a post-action event")
+);
 
 /// An async function that answers pre-action event `E` with router state `S`.
 ///
@@ -324,44 +346,6 @@ pub trait PostActionInput: Sized + Send + 'static {
 
     /// `RetryCount`: how many times Twilio already tried (absent on a first try).
     fn retry_count(&self) -> Option<u32>;
-}
-
-impl<E: PostActionWebhook> PostActionInput for E {
-    const EVENT_TYPES: &'static [&'static str] = &[E::EVENT_TYPE];
-
-    fn from_params(params: &Params) -> Result<Self, ParseError> {
-        <E as ConversationsEvent>::from_params(params)
-    }
-
-    fn conversation_sid(&self) -> Option<ConversationSid> {
-        ConversationsEvent::conversation_sid(self)
-    }
-
-    fn retry_count(&self) -> Option<u32> {
-        ConversationsEvent::retry_count(self)
-    }
-}
-
-impl PostActionInput for PostActionEvent {
-    const EVENT_TYPES: &'static [&'static str] = PostActionEvent::EVENT_TYPES;
-
-    fn from_params(params: &Params) -> Result<Self, ParseError> {
-        match Event::from_params(params)? {
-            Event::PostAction(event) => Ok(event),
-            other => Err(ParseError::WrongEventType {
-                expected: "a post-action event",
-                got: other.event_type().to_owned(),
-            }),
-        }
-    }
-
-    fn conversation_sid(&self) -> Option<ConversationSid> {
-        PostActionEvent::conversation_sid(self)
-    }
-
-    fn retry_count(&self) -> Option<u32> {
-        PostActionEvent::retry_count(self)
-    }
 }
 
 /// An async function that acknowledges post-action event `E` with router state `S`.
