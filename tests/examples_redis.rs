@@ -9,7 +9,6 @@ mod common;
 mod redis_server;
 
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -20,16 +19,6 @@ use common::{sample_replacing, send, TempPath, PATH};
 use redis_server::RedisServer;
 
 const TOKEN: &str = "examples-redis-auth-token";
-
-/// The built example `name`, next to this test's executable.
-fn example(name: &str) -> PathBuf {
-    let mut path = std::env::current_exe().unwrap();
-    path.pop();
-    if path.ends_with("deps") {
-        path.pop();
-    }
-    path.join("examples").join(name)
-}
 
 /// A running example, killed when dropped.
 struct Running(Child);
@@ -52,7 +41,7 @@ fn free_port() -> u16 {
 /// Starts the archive on a free port, appending to `path`, deduplicating through `redis_url`.
 fn archive(path: &TempPath, redis_url: &str) -> (Running, SocketAddr) {
     let port = free_port();
-    let child = Command::new(example("archive"))
+    let child = Command::new(common::built_example("archive"))
         .env_clear()
         .env("TWILIO_AUTH_TOKEN", TOKEN)
         .env("PORT", port.to_string())

@@ -9,7 +9,6 @@ mod common;
 use std::fs::File;
 use std::io::Read;
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::path::PathBuf;
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::thread::sleep;
 use std::time::{Duration, Instant};
@@ -37,46 +36,6 @@ const CONFIG_VARS: &[&str] = &[
     "RUST_LOG",
 ];
 
-/// The built example `name`.
-fn example(name: &str) -> PathBuf {
-    let exe = std::env::current_exe().expect("the test's own path");
-    let profile_dir = exe
-        .parent()
-        .and_then(|deps| deps.parent())
-        .expect("the test runs from target/<profile>/deps");
-    let path = profile_dir
-        .join("examples")
-        .join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
-    assert!(
-        path.is_file(),
-        "example binary {} is missing: `cargo test` builds the examples before running tests; \
-         when running this test file alone, run `cargo build --examples` first",
-        path.display()
-    );
-    // `cargo test --test examples_run` alone does not rebuild the examples: refuse to test an
-    // old build rather than pass or fail on it. Cargo's dep-info file lists the sources.
-    let built = std::fs::metadata(&path)
-        .and_then(|meta| meta.modified())
-        .unwrap();
-    let dep_info = std::fs::read_to_string(profile_dir.join("examples").join(format!("{name}.d")))
-        .unwrap_or_default();
-    let sources = dep_info
-        .split_once(": ")
-        .map_or("", |(_, sources)| sources)
-        .split_whitespace();
-    for source in sources {
-        if let Ok(changed) = std::fs::metadata(source).and_then(|meta| meta.modified()) {
-            assert!(
-                changed <= built,
-                "example binary {} is older than {source}: run `cargo test` (which builds the \
-                 examples) or `cargo build --examples` first",
-                path.display()
-            );
-        }
-    }
-    path
-}
-
 /// A port that was free a moment ago.
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
@@ -100,7 +59,7 @@ impl Running {
     fn start(name: &str, args: &[&str], env: &[(&str, &str)]) -> Self {
         let stdout = TempPath::new(&format!("{name}.stdout"));
         let stderr = TempPath::new(&format!("{name}.stderr"));
-        let mut command = Command::new(example(name));
+        let mut command = Command::new(common::built_example(name));
         for var in CONFIG_VARS {
             command.env_remove(var);
         }

@@ -18,7 +18,6 @@ mod tracker;
 
 use std::fs::File;
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -47,45 +46,6 @@ const CONFIG_VARS: &[&str] = &[
     "RUST_LOG",
 ];
 
-/// The built example, refused when older than one of its sources.
-fn example() -> PathBuf {
-    let name = "studio_tracker";
-    let exe = std::env::current_exe().expect("the test's own path");
-    let profile_dir = exe
-        .parent()
-        .and_then(|deps| deps.parent())
-        .expect("the test runs from target/<profile>/deps");
-    let path = profile_dir
-        .join("examples")
-        .join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
-    assert!(
-        path.is_file(),
-        "example binary {} is missing: `cargo test --all-features` builds it; when running this \
-         test file alone, run `cargo build --all-features --example studio_tracker` first",
-        path.display()
-    );
-    let built = std::fs::metadata(&path)
-        .and_then(|meta| meta.modified())
-        .unwrap();
-    let dep_info = std::fs::read_to_string(profile_dir.join("examples").join(format!("{name}.d")))
-        .unwrap_or_default();
-    let sources = dep_info
-        .split_once(": ")
-        .map_or("", |(_, sources)| sources)
-        .split_whitespace();
-    for source in sources {
-        if let Ok(changed) = std::fs::metadata(source).and_then(|meta| meta.modified()) {
-            assert!(
-                changed <= built,
-                "example binary {} is older than {source}: run `cargo build --all-features \
-                 --example studio_tracker` first",
-                path.display()
-            );
-        }
-    }
-    path
-}
-
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -107,7 +67,7 @@ impl Tracker {
     async fn start(studio: &StandIn, redis_url: Option<&str>) -> Self {
         let port = free_port();
         let stderr = TempPath::new("studio_tracker.stderr");
-        let mut command = Command::new(example());
+        let mut command = Command::new(common::built_example("studio_tracker"));
         for var in CONFIG_VARS {
             command.env_remove(var);
         }

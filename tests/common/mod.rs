@@ -246,3 +246,45 @@ pub fn is_snake_case(key: &str) -> bool {
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
+
+/// The built example `name`, next to the test's own executable
+/// (`target/<profile>/deps/<test>` -> `target/<profile>/examples/<name>`). An example older than
+/// one of its sources is refused rather than tested: `cargo test --test NAME` alone does not
+/// rebuild the examples (cargo's dep-info file lists the sources).
+pub fn built_example(name: &str) -> PathBuf {
+    let exe = std::env::current_exe().expect("the test's own path");
+    let profile_dir = exe
+        .parent()
+        .and_then(|deps| deps.parent())
+        .expect("the test runs from target/<profile>/deps");
+    let path = profile_dir
+        .join("examples")
+        .join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
+    let rebuild = "`cargo test --workspace --all-features` builds the examples before running \
+                   tests; when running one test file alone, run `cargo build --all-features \
+                   --examples` first";
+    assert!(
+        path.is_file(),
+        "example binary {} is missing: {rebuild}",
+        path.display()
+    );
+    let built = std::fs::metadata(&path)
+        .and_then(|meta| meta.modified())
+        .expect("the example's modification time");
+    let dep_info = std::fs::read_to_string(profile_dir.join("examples").join(format!("{name}.d")))
+        .unwrap_or_default();
+    let sources = dep_info
+        .split_once(": ")
+        .map_or("", |(_, sources)| sources)
+        .split_whitespace();
+    for source in sources {
+        if let Ok(changed) = std::fs::metadata(source).and_then(|meta| meta.modified()) {
+            assert!(
+                changed <= built,
+                "example binary {} is older than {source}: {rebuild}",
+                path.display()
+            );
+        }
+    }
+    path
+}
