@@ -658,18 +658,15 @@ fn decode_part<'s>(
 /// request without one is taken as the form webhooks are). One rule for every entry point and
 /// for the signature check's unsigned-body rule.
 pub(crate) fn is_form(headers: &http::HeaderMap) -> bool {
-    let Some(content_type) = headers.get(http::header::CONTENT_TYPE) else {
-        return true;
-    };
-    content_type
-        .to_str()
-        .ok()
-        .and_then(|value| value.split(';').next())
-        .is_some_and(|media| {
-            media
-                .trim()
-                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
-        })
+    !headers.contains_key(http::header::CONTENT_TYPE)
+        || media_type(headers)
+            .is_some_and(|media| media.eq_ignore_ascii_case("application/x-www-form-urlencoded"))
+}
+
+/// The media type of `Content-Type` (before any `;`, trimmed), if the header is readable text.
+pub(crate) fn media_type(headers: &http::HeaderMap) -> Option<&str> {
+    let value = headers.get(http::header::CONTENT_TYPE)?.to_str().ok()?;
+    Some(value.split(';').next().unwrap_or(value).trim())
 }
 
 #[cfg(test)]

@@ -130,9 +130,35 @@ impl Idempotency {
         self.failures.clone()
     }
 
+    /// Runs one delivery of `key` at most once: claims the key (waiting until `deadline` for a
+    /// duplicate's first delivery to finish), runs `run`, then keeps the answer `keep` gives for
+    /// its output, or releases the claim when it gives none (the retry runs it again).
+    pub(crate) async fn once<T>(
+        &self,
+        key: &str,
+        deadline: Instant,
+        run: impl std::future::Future<Output = T>,
+        keep: impl FnOnce(&T) -> Option<StoredAnswer>,
+    ) -> Once<T> {
+        let ticket = match self.begin(key, deadline).await {
+            Begin::Run(ticket) => ticket,
+            Begin::Replay(answer) => return Once::Replay(answer),
+            Begin::Busy => return Once::Busy,
+            Begin::StoreDown => return Once::StoreDown,
+        };
+        let output = run.await;
+        if let Some(ticket) = ticket {
+            match keep(&output) {
+                Some(answer) => self.complete(ticket, &answer).await,
+                None => self.release(ticket).await,
+            }
+        }
+        Once::Ran(output)
+    }
+
     /// Claims `key` for one delivery; waits until `deadline` for a duplicate's first delivery
     /// to finish.
-    pub(crate) async fn begin(&self, key: &str, deadline: Instant) -> Begin {
+    async fn begin(&self, key: &str, deadline: Instant) -> Begin {
         let mut claimed_again = false;
         loop {
             let claim = match self.store.claim(key, self.claim_ttl).await {
@@ -161,7 +187,7 @@ impl Idempotency {
     }
 
     /// Stores the answer of a finished delivery.
-    pub(crate) async fn complete(&self, ticket: Ticket, answer: &StoredAnswer) {
+    async fn complete(&self, ticket: Ticket, answer: &StoredAnswer) {
         match self
             .store
             .complete(&ticket.key, &ticket.owner, answer, self.keep)
@@ -179,7 +205,7 @@ impl Idempotency {
     }
 
     /// Gives up a claim, so the retry runs the handler again.
-    pub(crate) async fn release(&self, ticket: Ticket) {
+    async fn release(&self, ticket: Ticket) {
         if let Err(err) = self.store.release(&ticket.key, &ticket.owner).await {
             self.failures.add();
             tracing::warn!(error = %err, "idempotency: could not release a claim; the retry waits for it to lapse");
@@ -201,9 +227,22 @@ impl Idempotency {
     }
 }
 
+/// What became of a delivery run through [`Idempotency::once`].
+#[derive(Debug)]
+pub(crate) enum Once<T> {
+    /// It ran (its answer kept, or its claim released).
+    Ran(T),
+    /// A duplicate of a finished delivery: its answer, to give again.
+    Replay(StoredAnswer),
+    /// A duplicate whose first delivery is still running past the deadline: ask for a retry.
+    Busy,
+    /// The store failed and the configuration says to refuse.
+    StoreDown,
+}
+
 /// What to do with one delivery, after its claim.
 #[derive(Debug)]
-pub(crate) enum Begin {
+enum Begin {
     /// Run the handler; complete or release the ticket after (none: the store failed, handle
     /// without suppression).
     Run(Option<Ticket>),
@@ -217,7 +256,7 @@ pub(crate) enum Begin {
 
 /// A fresh claim, to complete or release.
 #[derive(Debug)]
-pub(crate) struct Ticket {
+struct Ticket {
     key: String,
     owner: Owner,
 }

@@ -84,7 +84,7 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 pub use answer::{AnswerDecodeError, StoredAnswer};
-pub(crate) use deliveries::Begin;
+pub(crate) use deliveries::Once;
 pub use deliveries::{FailureCounter, Idempotency, StoreFailure, DEFAULT_CLAIM_TTL, DEFAULT_KEEP};
 pub use memory::{MemoryStore, DEFAULT_MAX_ENTRIES};
 #[cfg(feature = "redis")]

@@ -17,7 +17,7 @@ use crate::conversations::{Decision, Modification, Unmodifiable};
 use crate::handler::{
     Delivery, HandlerError, PostActionHandler, PostActionInput, PreActionHandler, PreActionInput,
 };
-use crate::idempotency::{Begin, Idempotency, StoredAnswer};
+use crate::idempotency::{Once, StoredAnswer};
 use crate::params::Params;
 use crate::sid::ConversationSid;
 
@@ -283,55 +283,25 @@ where
         "conversations:{}:{token}",
         params.get("AccountSid").unwrap_or_default()
     );
-    // Boxed: the claim and completion futures stay out of the future of every request (moving
-    // it cost more than this allocation), and a delivery with a token allocates anyway.
-    Box::pin(once(
-        shared,
-        state,
-        route,
-        params,
-        idempotency_token,
+    // Boxed: the claim and completion futures stay out of the future of every request without
+    // a token, and a delivery with a token allocates in the store anyway.
+    let handled = Box::pin(idempotency.once(
+        &key,
         deadline,
-        (idempotency, key),
-    ))
-    .await
-}
-
-/// [`run`] between a claim of `key` and its completion or release.
-async fn once<S>(
-    shared: &Shared<S>,
-    state: &S,
-    route: &Route<S>,
-    params: Params,
-    idempotency_token: Option<String>,
-    deadline: tokio::time::Instant,
-    (idempotency, key): (&Idempotency, String),
-) -> Answer
-where
-    S: Send + Sync + 'static,
-{
-    let ticket = match idempotency.begin(&key, deadline).await {
-        Begin::Run(ticket) => ticket,
-        Begin::Replay(stored) => return Answer::replay(stored),
-        Begin::Busy => {
-            return Answer::retry_later(
-                "the first delivery of this webhook is still being handled",
-                "in-flight",
-            )
-        }
-        Begin::StoreDown => {
-            return Answer::retry_later("duplicate suppression is unavailable", "store-down")
-        }
-    };
-    let answer = run(shared, state, route, params, idempotency_token, deadline).await;
-    if let Some(ticket) = ticket {
-        if answer.is_final() {
-            idempotency.complete(ticket, &answer.to_stored()).await;
-        } else {
-            idempotency.release(ticket).await;
+        run(shared, state, route, params, idempotency_token, deadline),
+        |answer: &Answer| answer.is_final().then(|| answer.to_stored()),
+    ));
+    match handled.await {
+        Once::Ran(answer) => answer,
+        Once::Replay(stored) => Answer::replay(stored),
+        Once::Busy => Answer::retry_later(
+            "the first delivery of this webhook is still being handled",
+            "in-flight",
+        ),
+        Once::StoreDown => {
+            Answer::retry_later("duplicate suppression is unavailable", "store-down")
         }
     }
-    answer
 }
 
 /// Parses the event and runs its handler (a pre-action one until `deadline`); a panic in

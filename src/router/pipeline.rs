@@ -19,7 +19,7 @@ use http::request::Parts;
 use http::{HeaderMap, HeaderValue, Method, Request, Response, StatusCode};
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 
-use crate::params::{is_form, FormError, Params};
+use crate::params::{is_form, media_type, FormError, Params};
 use crate::signature::{BasicAuth, SignatureError, Validator};
 
 /// The largest body read unless told otherwise (1 MiB).
@@ -207,12 +207,6 @@ pub(crate) fn plain<B: From<String>>(status: StatusCode, reason: String) -> Resp
     response
 }
 
-/// The media type of `Content-Type` (before any `;`), if the header is one readable value.
-fn media_type(headers: &HeaderMap) -> Option<&str> {
-    let value = headers.get(CONTENT_TYPE)?.to_str().ok()?;
-    Some(value.split(';').next().unwrap_or(value).trim())
-}
-
 /// Whether the body is declared JSON (`application/json`, any parameters).
 pub(crate) fn is_json(headers: &HeaderMap) -> bool {
     media_type(headers).is_some_and(|media| media.eq_ignore_ascii_case("application/json"))
@@ -255,8 +249,8 @@ where
 }
 
 /// The body's data frames as one buffer. One chunk (the usual case) is kept as it came, without
-/// a copy or a list to hold it (`BodyExt::collect` allocates one: about 0.1 µs a request);
-/// several are joined.
+/// a copy or a list to hold it (`BodyExt::collect` allocates a list for its chunks); several are
+/// joined.
 async fn collect<B: http_body::Body>(body: B) -> Result<Bytes, B::Error> {
     let mut body = std::pin::pin!(body);
     let mut first = Bytes::new();

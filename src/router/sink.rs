@@ -23,7 +23,7 @@ use super::pipeline::{plain, Received, Refusal};
 use super::service::WebhookBody;
 use super::Shared;
 use crate::handler::{EventHandler, EventInput, EventSelection, HandlerError};
-use crate::idempotency::{Begin, StoredAnswer};
+use crate::idempotency::{Once, StoredAnswer};
 use crate::streams::{parse_batch, BatchItem, EventContext};
 
 /// Starts a handler on one event of a batch.
@@ -147,10 +147,6 @@ async fn handle_one<S: Send + Sync + 'static>(
     item: BatchItem,
     deadline: Instant,
 ) -> Outcome {
-    let context = match &item {
-        Ok(event) => event.context(),
-        Err(invalid) => invalid.context(),
-    };
     if let Err(invalid) = &item {
         tracing::warn!(
             event_id = invalid.id(),
@@ -162,26 +158,26 @@ async fn handle_one<S: Send + Sync + 'static>(
     let Some(route) = shared.events.route(&item) else {
         return Outcome::Acknowledged;
     };
+    // Built only for an event a handler takes (it copies the envelope's strings).
+    let context = match &item {
+        Ok(event) => event.context(),
+        Err(invalid) => invalid.context(),
+    };
     let Some(idempotency) = &shared.idempotency else {
         return run(route, item, &context, state, deadline).await;
     };
     let key = format!("events:{}", context.id());
-    let ticket = match idempotency.begin(&key, deadline).await {
-        Begin::Run(ticket) => ticket,
-        Begin::Replay(_) => return Outcome::Duplicate,
-        Begin::Busy | Begin::StoreDown => return Outcome::Failed,
-    };
-    let outcome = run(route, item, &context, state, deadline).await;
-    if let Some(ticket) = ticket {
-        if outcome == Outcome::Failed {
-            idempotency.release(ticket).await;
-        } else {
-            idempotency
-                .complete(ticket, &StoredAnswer::ok_empty_json())
-                .await;
-        }
+    let handled = idempotency.once(
+        &key,
+        deadline,
+        run(route, item, &context, state, deadline),
+        |outcome| (*outcome != Outcome::Failed).then(StoredAnswer::ok_empty_json),
+    );
+    match handled.await {
+        Once::Ran(outcome) => outcome,
+        Once::Replay(_) => Outcome::Duplicate,
+        Once::Busy | Once::StoreDown => Outcome::Failed,
     }
-    outcome
 }
 
 /// Runs the handler of one event until `deadline`, a panic caught.
