@@ -12,10 +12,6 @@
 //! assert_eq!(DeliveryStatus::Delivered.as_str(), "delivered");
 //! ```
 
-use std::convert::Infallible;
-use std::fmt;
-use std::str::FromStr;
-
 macro_rules! twilio_enums {
     ($(
         $(#[$meta:meta])*
@@ -40,17 +36,17 @@ macro_rules! twilio_enums {
             }
         }
 
-        impl FromStr for $name {
-            type Err = Infallible;
+        impl std::str::FromStr for $name {
+            type Err = std::convert::Infallible;
 
-            fn from_str(s: &str) -> Result<Self, Infallible> {
+            fn from_str(s: &str) -> Result<Self, std::convert::Infallible> {
                 $( if s.eq_ignore_ascii_case($text) { return Ok(Self::$variant); } )*
                 Ok(Self::Other(s.to_owned()))
             }
         }
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
             }
         }
@@ -73,6 +69,8 @@ macro_rules! twilio_enums {
         }
     )*};
 }
+
+pub(crate) use twilio_enums;
 
 twilio_enums! {
     /// What caused the event (`Source`).

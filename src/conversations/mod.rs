@@ -29,6 +29,7 @@ mod attributes;
 mod binding;
 mod decision;
 mod enums;
+pub(crate) use enums::twilio_enums;
 mod error;
 pub(crate) mod events;
 pub(crate) mod field;

@@ -1,5 +1,7 @@
 //! The answer a finished delivery gave, and its compact encoding.
 
+use std::borrow::Cow;
+
 use bytes::Bytes;
 
 /// The first byte of the encoding [`StoredAnswer::encode`] writes.
@@ -14,8 +16,9 @@ const VERSION: u8 = 1;
 pub struct StoredAnswer {
     /// The HTTP status code.
     pub status: u16,
-    /// The `Content-Type`, if the answer had one (an empty one is kept as none).
-    pub content_type: Option<String>,
+    /// The `Content-Type`, if the answer had one (an empty one is kept as none). Borrowed for
+    /// the answers this library makes (`application/json`), so keeping one allocates nothing.
+    pub content_type: Option<Cow<'static, str>>,
     /// The body.
     pub body: Bytes,
 }
@@ -25,7 +28,9 @@ impl StoredAnswer {
     pub fn new(status: u16, content_type: Option<String>, body: impl Into<Bytes>) -> Self {
         Self {
             status,
-            content_type: content_type.filter(|value| !value.is_empty()),
+            content_type: content_type
+                .filter(|value| !value.is_empty())
+                .map(Cow::Owned),
             body: body.into(),
         }
     }
@@ -38,7 +43,11 @@ impl StoredAnswer {
     /// assert_eq!(answer.content_type.as_deref(), Some("application/json"));
     /// ```
     pub fn json(status: u16, body: impl Into<Bytes>) -> Self {
-        Self::new(status, Some("application/json".to_owned()), body)
+        Self {
+            status,
+            content_type: Some(Cow::Borrowed("application/json")),
+            body: body.into(),
+        }
     }
 
     /// `200 {}` as `application/json`: the answer to a post-action webhook, an accepted
@@ -58,8 +67,16 @@ impl StoredAnswer {
     /// assert_eq!(StoredAnswer::decode(&bytes), Ok(answer));
     /// ```
     pub fn encode(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        self.encode_into(&mut out);
+        out
+    }
+
+    /// Appends [`encode`](Self::encode)'s bytes to `out` (a store's record may start with a
+    /// marker of its own).
+    pub fn encode_into(&self, out: &mut Vec<u8>) {
         let content_type = self.content_type.as_deref().unwrap_or("").as_bytes();
-        let mut out = Vec::with_capacity(1 + 2 + 5 + content_type.len() + self.body.len());
+        out.reserve(1 + 2 + 5 + content_type.len() + self.body.len());
         out.push(VERSION);
         out.extend_from_slice(&self.status.to_be_bytes());
         let mut length = content_type.len();
@@ -74,7 +91,6 @@ impl StoredAnswer {
         }
         out.extend_from_slice(content_type);
         out.extend_from_slice(&self.body);
-        out
     }
 
     /// Reads what [`encode`](Self::encode) wrote.

@@ -158,7 +158,7 @@ impl Idempotency {
 
     /// Claims `key` for one delivery; waits until `deadline` for a duplicate's first delivery
     /// to finish.
-    async fn begin(&self, key: &str, deadline: Instant) -> Begin {
+    async fn begin<'k>(&self, key: &'k str, deadline: Instant) -> Begin<'k> {
         let mut claimed_again = false;
         loop {
             let claim = match self.store.claim(key, self.claim_ttl).await {
@@ -166,12 +166,7 @@ impl Idempotency {
                 Err(err) => return self.store_failed("claim", &err),
             };
             match claim {
-                Claim::Fresh(owner) => {
-                    return Begin::Run(Some(Ticket {
-                        key: key.to_owned(),
-                        owner,
-                    }))
-                }
+                Claim::Fresh(owner) => return Begin::Run(Some(Ticket { key, owner })),
                 Claim::Done(answer) => return Begin::Replay(answer),
                 Claim::InFlight => {}
             }
@@ -187,10 +182,10 @@ impl Idempotency {
     }
 
     /// Stores the answer of a finished delivery.
-    async fn complete(&self, ticket: Ticket, answer: &StoredAnswer) {
+    async fn complete(&self, ticket: Ticket<'_>, answer: &StoredAnswer) {
         match self
             .store
-            .complete(&ticket.key, &ticket.owner, answer, self.keep)
+            .complete(ticket.key, &ticket.owner, answer, self.keep)
             .await
         {
             Ok(true) => {}
@@ -205,14 +200,14 @@ impl Idempotency {
     }
 
     /// Gives up a claim, so the retry runs the handler again.
-    async fn release(&self, ticket: Ticket) {
-        if let Err(err) = self.store.release(&ticket.key, &ticket.owner).await {
+    async fn release(&self, ticket: Ticket<'_>) {
+        if let Err(err) = self.store.release(ticket.key, &ticket.owner).await {
             self.failures.add();
             tracing::warn!(error = %err, "idempotency: could not release a claim; the retry waits for it to lapse");
         }
     }
 
-    fn store_failed(&self, operation: &'static str, err: &StoreError) -> Begin {
+    fn store_failed(&self, operation: &'static str, err: &StoreError) -> Begin<'static> {
         self.failures.add();
         match self.on_failure {
             StoreFailure::HandleAnyway => {
@@ -242,10 +237,10 @@ pub(crate) enum Once<T> {
 
 /// What to do with one delivery, after its claim.
 #[derive(Debug)]
-enum Begin {
+enum Begin<'k> {
     /// Run the handler; complete or release the ticket after (none: the store failed, handle
     /// without suppression).
-    Run(Option<Ticket>),
+    Run(Option<Ticket<'k>>),
     /// A duplicate of a finished delivery: give its answer again.
     Replay(StoredAnswer),
     /// A duplicate whose first delivery is still running past the deadline: ask for a retry.
@@ -256,8 +251,8 @@ enum Begin {
 
 /// A fresh claim, to complete or release.
 #[derive(Debug)]
-struct Ticket {
-    key: String,
+struct Ticket<'k> {
+    key: &'k str,
     owner: Owner,
 }
 

@@ -357,9 +357,8 @@ impl IdempotencyStore for RedisStore {
     ) -> BoxFuture<'a, Result<bool, StoreError>> {
         Box::pin(async move {
             let mut connection = self.connection.clone();
-            let mut record = Vec::with_capacity(1 + 24 + answer.body.len());
-            record.push(DONE);
-            record.extend_from_slice(&answer.encode());
+            let mut record = vec![DONE];
+            answer.encode_into(&mut record);
             let mut invocation = COMPLETE.prepare_invoke();
             invocation
                 .key(self.key(key))

@@ -15,14 +15,14 @@ use std::marker::PhantomData;
 
 use serde::de::{self, Deserialize, Deserializer, Unexpected, Visitor};
 use serde::ser::{Serialize, SerializeMap, Serializer};
-use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
+use crate::conversations::field::ParamValue;
 use crate::conversations::{
     Attributes, BindingType, ConversationState, DeliveryStatus, Media, MessagingBinding,
     StateChangeReason,
 };
-use crate::sid::{ChannelMessageSid, Sid, SidError};
+use crate::sid::{ChannelMessageSid, Sid};
 
 use super::case::snake_case;
 
@@ -301,14 +301,9 @@ impl DataValue for bool {
                 Ok(value)
             }
 
+            /// The spellings form webhooks accept (`true`, `False`, `1`, `0`, …).
             fn visit_str<E: de::Error>(self, text: &str) -> Result<bool, E> {
-                if text.eq_ignore_ascii_case("true") {
-                    Ok(true)
-                } else if text.eq_ignore_ascii_case("false") {
-                    Ok(false)
-                } else {
-                    Err(E::invalid_value(Unexpected::Str(text), &self))
-                }
+                bool::from_param(text).map_err(|_| E::invalid_value(Unexpected::Str(text), &self))
             }
         }
 
@@ -333,7 +328,7 @@ impl DataValue for OffsetDateTime {
             }
 
             fn visit_str<E: de::Error>(self, text: &str) -> Result<OffsetDateTime, E> {
-                OffsetDateTime::parse(text, &Rfc3339)
+                OffsetDateTime::from_param(text)
                     .map_err(|_| E::invalid_value(Unexpected::Str(text), &self))
             }
         }
@@ -342,38 +337,14 @@ impl DataValue for OffsetDateTime {
     }
 
     fn serialize_value<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        time::serde::rfc3339::serialize(self, serializer)
+        ParamValue::serialize_value(self, serializer)
     }
 }
 
-/// Reads a value from its text with `FromStr` (SIDs).
-struct ParsedVisitor<T>(PhantomData<T>);
-
-impl<T: std::str::FromStr<Err = SidError>> Visitor<'_> for ParsedVisitor<T> {
-    type Value = T;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a SID (two letters and 32 hex digits)")
-    }
-
-    fn visit_str<E: de::Error>(self, text: &str) -> Result<T, E> {
-        text.parse().map_err(E::custom)
-    }
-}
-
-impl<T: Sid> DataValue for T {
+/// SIDs: read with their own `Deserialize` (the text checked in place, as for webhooks).
+impl<T: Sid + for<'de> Deserialize<'de>> DataValue for T {
     fn deserialize_value<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_str(ParsedVisitor(PhantomData))
-    }
-
-    fn serialize_value<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl DataValue for ChannelMessageSid {
-    fn deserialize_value<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_str(ParsedVisitor(PhantomData))
+        T::deserialize(deserializer)
     }
 
     fn serialize_value<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -396,7 +367,7 @@ macro_rules! serde_values {
     )*};
 }
 
-serde_values!(Attributes, Vec<Media>, MessagingBinding);
+serde_values!(Attributes, Vec<Media>, MessagingBinding, ChannelMessageSid);
 
 /// Reads an enumerated value from a string; values the enum does not know are kept in `Other`.
 pub(crate) struct TextVisitor<T>(pub(crate) PhantomData<T>);

@@ -5,11 +5,8 @@
 //! add later are kept (`extra`, [`ExecutionStatus::Other`], [`Trigger::Other`]), so a newer
 //! answer never fails to parse.
 
-use std::fmt;
-use std::str::FromStr;
-
 use serde::de::Deserializer;
-use serde::{Deserialize, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use time::OffsetDateTime;
 
@@ -17,59 +14,20 @@ use crate::sid::{AccountSid, CallSid, ConversationSid, ExecutionSid, FlowSid, Si
 
 use super::correlation::Correlation;
 
-/// Whether an Execution is still running (`status`).
-///
-/// ```
-/// use twilio_webhooks::studio::ExecutionStatus;
-///
-/// assert_eq!("active".parse::<ExecutionStatus>().unwrap(), ExecutionStatus::Active);
-/// assert_eq!("paused".parse::<ExecutionStatus>().unwrap().as_str(), "paused");
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ExecutionStatus {
-    /// The contact is still in the flow (`active`).
-    Active,
-    /// The Execution has finished or was ended (`ended`).
-    Ended,
-    /// A value this version of the library does not know, as sent.
-    Other(String),
-}
-
-impl ExecutionStatus {
-    /// Twilio's spelling of the value.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "active",
-            Self::Ended => "ended",
-            Self::Other(text) => text,
-        }
-    }
-}
-
-impl FromStr for ExecutionStatus {
-    type Err = std::convert::Infallible;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(if s.eq_ignore_ascii_case("active") {
-            Self::Active
-        } else if s.eq_ignore_ascii_case("ended") {
-            Self::Ended
-        } else {
-            Self::Other(s.to_owned())
-        })
-    }
-}
-
-impl fmt::Display for ExecutionStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for ExecutionStatus {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+crate::conversations::twilio_enums! {
+    /// Whether an Execution is still running (`status`).
+    ///
+    /// ```
+    /// use twilio_webhooks::studio::ExecutionStatus;
+    ///
+    /// assert_eq!("active".parse::<ExecutionStatus>().unwrap(), ExecutionStatus::Active);
+    /// assert_eq!("paused".parse::<ExecutionStatus>().unwrap().as_str(), "paused");
+    /// ```
+    ExecutionStatus {
+        /// The contact is still in the flow (`active`).
+        Active = "active",
+        /// The Execution has finished or was ended (`ended`).
+        Ended = "ended",
     }
 }
 
