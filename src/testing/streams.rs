@@ -419,7 +419,7 @@ impl EventBatch {
 
     /// The body: the events as a JSON array.
     pub fn to_json(&self) -> String {
-        Value::Array(self.events.clone()).to_string()
+        serde_json::to_string(&self.events).expect("JSON values always serialize")
     }
 
     /// A signed delivery of this batch (see [`event_streams_request`]).
@@ -467,7 +467,7 @@ pub fn event_streams_request(
     events: &[Value],
 ) -> Result<Request<String>, Error> {
     TestRequest::new(url, auth_token)
-        .json(Value::Array(events.to_vec()).to_string())
+        .json(serde_json::to_string(events).expect("JSON values always serialize"))
         .try_build()
 }
 
