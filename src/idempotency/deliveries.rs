@@ -54,6 +54,9 @@ pub enum StoreFailure {
 #[derive(Clone)]
 pub struct Idempotency {
     store: Arc<dyn IdempotencyStore>,
+    /// The same store when it is a [`MemoryStore`] given to [`new`](Self::new): called directly,
+    /// without the trait's boxed futures (two allocations per delivery).
+    memory: Option<Arc<MemoryStore>>,
     keep: Duration,
     claim_ttl: Duration,
     on_failure: StoreFailure,
@@ -83,13 +86,19 @@ impl Idempotency {
     /// Suppresses duplicates through `store`; answers kept [`DEFAULT_KEEP`], claims live
     /// [`DEFAULT_CLAIM_TTL`], a failing store does not stop deliveries.
     pub fn new(store: impl IdempotencyStore + 'static) -> Self {
-        Self::shared(Arc::new(store))
+        let store = Arc::new(store);
+        let any: Arc<dyn std::any::Any + Send + Sync> = Arc::clone(&store) as _;
+        Self {
+            memory: any.downcast::<MemoryStore>().ok(),
+            ..Self::shared(store)
+        }
     }
 
     /// As [`new`](Self::new), with a store shared with other code.
     pub fn shared(store: Arc<dyn IdempotencyStore>) -> Self {
         Self {
             store,
+            memory: None,
             keep: DEFAULT_KEEP,
             claim_ttl: DEFAULT_CLAIM_TTL,
             on_failure: StoreFailure::HandleAnyway,
@@ -161,7 +170,11 @@ impl Idempotency {
     async fn begin<'k>(&self, key: &'k str, deadline: Instant) -> Begin<'k> {
         let mut claimed_again = false;
         loop {
-            let claim = match self.store.claim(key, self.claim_ttl).await {
+            let claim = match &self.memory {
+                Some(memory) => Ok(memory.claim_now(key, self.claim_ttl)),
+                None => self.store.claim(key, self.claim_ttl).await,
+            };
+            let claim = match claim {
                 Ok(claim) => claim,
                 Err(err) => return self.store_failed("claim", &err),
             };
@@ -170,7 +183,11 @@ impl Idempotency {
                 Claim::Done(answer) => return Begin::Replay(answer),
                 Claim::InFlight => {}
             }
-            match self.store.wait(key, deadline).await {
+            let status = match &self.memory {
+                Some(memory) => Ok(memory.wait_for(key, deadline).await),
+                None => self.store.wait(key, deadline).await,
+            };
+            match status {
                 Ok(Status::Done(answer)) => return Begin::Replay(answer),
                 Ok(Status::InFlight) => return Begin::Busy,
                 // Released or lapsed while we waited: take it over, once.
@@ -183,11 +200,15 @@ impl Idempotency {
 
     /// Stores the answer of a finished delivery.
     async fn complete(&self, ticket: Ticket<'_>, answer: &StoredAnswer) {
-        match self
-            .store
-            .complete(ticket.key, &ticket.owner, answer, self.keep)
-            .await
-        {
+        let stored = match &self.memory {
+            Some(memory) => Ok(memory.complete_now(ticket.key, &ticket.owner, answer, self.keep)),
+            None => {
+                self.store
+                    .complete(ticket.key, &ticket.owner, answer, self.keep)
+                    .await
+            }
+        };
+        match stored {
             Ok(true) => {}
             Ok(false) => tracing::warn!(
                 "idempotency: a claim lapsed before its handler finished; raise the claim TTL"
@@ -201,7 +222,11 @@ impl Idempotency {
 
     /// Gives up a claim, so the retry runs the handler again.
     async fn release(&self, ticket: Ticket<'_>) {
-        if let Err(err) = self.store.release(ticket.key, &ticket.owner).await {
+        let released = match &self.memory {
+            Some(memory) => Ok(memory.release_now(ticket.key, &ticket.owner)),
+            None => self.store.release(ticket.key, &ticket.owner).await,
+        };
+        if let Err(err) = released {
             self.failures.add();
             tracing::warn!(error = %err, "idempotency: could not release a claim; the retry waits for it to lapse");
         }

@@ -1,6 +1,6 @@
 //! [`MemoryStore`]: the records of one process, bounded in number and by time to live.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::fmt;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -36,10 +36,14 @@ pub struct MemoryStore {
 struct Inner {
     /// The records.
     entries: HashMap<Arc<str>, Entry>,
-    /// The records by the time they lapse (then by age, to make each position unique).
+    /// The records by the time they lapse (then by sequence number, to make each position
+    /// unique).
     by_expiry: BTreeMap<(Instant, u64), Arc<str>>,
-    /// The records by age: the sequence number of their last claim or completion.
-    by_age: BTreeMap<u64, Arc<str>>,
+    /// The records from oldest to youngest: each claim and each completion pushes its sequence
+    /// number. A record's older numbers (it was completed since, or dropped) are skipped when
+    /// they reach the front. A queue rather than an ordered map: pushing allocates nothing
+    /// once the queue has grown, and taking the oldest is a pop.
+    by_age: VecDeque<(u64, Arc<str>)>,
     /// The next sequence number.
     next_seq: u64,
 }
@@ -47,6 +51,8 @@ struct Inner {
 struct Entry {
     state: State,
     expires: Instant,
+    /// The sequence number of its last claim or completion: its place in `by_age` and
+    /// `by_expiry`.
     seq: u64,
 }
 
@@ -95,56 +101,45 @@ impl MemoryStore {
         self.inner.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn claim_now(&self, key: &str, ttl: Duration) -> Claim {
+    pub(super) fn claim_now(&self, key: &str, ttl: Duration) -> Claim {
         let now = Instant::now();
         let mut inner = self.lock();
-        inner.drop_expired(now);
-        if let Some(entry) = inner.entries.get(key) {
+        if let Some(entry) = inner.live(key, now) {
             return match &entry.state {
                 State::InFlight { .. } => Claim::InFlight,
                 State::Done(answer) => Claim::Done(answer.clone()),
             };
         }
-        while inner.entries.len() >= self.max_entries {
-            inner.drop_oldest();
-        }
+        while inner.entries.len() >= self.max_entries && inner.drop_oldest() {}
         let owner = Owner::new();
         let key: Arc<str> = Arc::from(key);
-        let seq = inner.next_seq;
-        inner.next_seq += 1;
+        let seq = inner.next_seq();
         let expires = expiry(now, ttl);
-        inner.by_expiry.insert((expires, seq), Arc::clone(&key));
-        inner.by_age.insert(seq, Arc::clone(&key));
-        let state = State::InFlight {
-            owner,
-            waiters: None,
-        };
-        inner.entries.insert(
-            key,
-            Entry {
-                state,
-                expires,
-                seq,
+        let entry = Entry {
+            state: State::InFlight {
+                owner,
+                waiters: None,
             },
-        );
+            expires,
+            seq,
+        };
+        inner.entries.insert(Arc::clone(&key), entry);
+        inner.by_expiry.insert((expires, seq), Arc::clone(&key));
+        inner.queue(seq, key, self.max_entries);
         Claim::Fresh(owner)
     }
 
-    fn complete_now(&self, key: &str, owner: &Owner, answer: &StoredAnswer, ttl: Duration) -> bool {
+    pub(super) fn complete_now(
+        &self,
+        key: &str,
+        owner: &Owner,
+        answer: &StoredAnswer,
+        ttl: Duration,
+    ) -> bool {
         let now = Instant::now();
         let mut inner = self.lock();
-        inner.drop_expired(now);
-        let seq = inner.next_seq;
-        let Inner {
-            entries,
-            by_expiry,
-            by_age,
-            next_seq,
-        } = &mut *inner;
-        let Some(key) = entries.get_key_value(key).map(|(key, _)| Arc::clone(key)) else {
-            return false;
-        };
-        let Some(entry) = entries.get_mut(&key) else {
+        let seq = inner.next_seq();
+        let Some((key, entry)) = inner.live_key_mut(key, now) else {
             return false;
         };
         let State::InFlight {
@@ -161,20 +156,20 @@ impl MemoryStore {
             waiters.notify_waiters();
         }
         entry.state = State::Done(answer.clone());
-        by_expiry.remove(&(entry.expires, entry.seq));
-        by_age.remove(&entry.seq);
+        let lapsed = (entry.expires, entry.seq);
         entry.expires = expiry(now, ttl);
+        // Young again: its claim's place in the queue is skipped from now on.
         entry.seq = seq;
-        *next_seq += 1;
-        by_expiry.insert((entry.expires, seq), Arc::clone(&key));
-        by_age.insert(seq, key);
+        let expires = entry.expires;
+        inner.by_expiry.remove(&lapsed);
+        inner.by_expiry.insert((expires, seq), Arc::clone(&key));
+        inner.queue(seq, key, self.max_entries);
         true
     }
 
-    fn release_now(&self, key: &str, owner: &Owner) -> bool {
+    pub(super) fn release_now(&self, key: &str, owner: &Owner) -> bool {
         let mut inner = self.lock();
-        inner.drop_expired(Instant::now());
-        match inner.entries.get(key) {
+        match inner.live(key, Instant::now()) {
             Some(Entry {
                 state: State::InFlight { owner: holder, .. },
                 ..
@@ -188,8 +183,7 @@ impl MemoryStore {
 
     fn peek_now(&self, key: &str) -> Status {
         let mut inner = self.lock();
-        inner.drop_expired(Instant::now());
-        match inner.entries.get(key) {
+        match inner.live(key, Instant::now()) {
             None => Status::Absent,
             Some(entry) => match &entry.state {
                 State::InFlight { .. } => Status::InFlight,
@@ -198,7 +192,7 @@ impl MemoryStore {
         }
     }
 
-    async fn wait_for(&self, key: &str, deadline: Instant) -> Status {
+    pub(super) async fn wait_for(&self, key: &str, deadline: Instant) -> Status {
         loop {
             let (notified, lapses) = match self.register(key) {
                 Ok(registered) => registered,
@@ -220,8 +214,7 @@ impl MemoryStore {
     /// (which wake under the lock) cannot come between the look and the registration.
     fn register(&self, key: &str) -> Result<(Pin<Box<OwnedNotified>>, Instant), Status> {
         let mut inner = self.lock();
-        inner.drop_expired(Instant::now());
-        let Some(entry) = inner.entries.get_mut(key) else {
+        let Some((_, entry)) = inner.live_key_mut(key, Instant::now()) else {
             return Err(Status::Absent);
         };
         match &mut entry.state {
@@ -237,6 +230,21 @@ impl MemoryStore {
 }
 
 impl Inner {
+    /// `key`'s record (after the records whose time passed were dropped).
+    fn live(&mut self, key: &str, now: Instant) -> Option<&Entry> {
+        self.drop_expired(now);
+        self.entries.get(key)
+    }
+
+    /// `key`'s record and the key as the map holds it (after the records whose time passed were
+    /// dropped).
+    fn live_key_mut(&mut self, key: &str, now: Instant) -> Option<(Arc<str>, &mut Entry)> {
+        self.drop_expired(now);
+        let held = Arc::clone(self.entries.get_key_value(key)?.0);
+        let entry = self.entries.get_mut(key)?;
+        Some((held, entry))
+    }
+
     /// Drops the records whose time to live passed, waking their waiters.
     fn drop_expired(&mut self, now: Instant) {
         while let Some(entry) = self.by_expiry.first_entry() {
@@ -248,18 +256,41 @@ impl Inner {
         }
     }
 
-    /// Drops the oldest record, waking its waiters.
-    fn drop_oldest(&mut self) {
-        if let Some((_, key)) = self.by_age.pop_first() {
-            self.remove(&key);
+    /// The next sequence number.
+    fn next_seq(&mut self) -> u64 {
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        seq
+    }
+
+    /// Queues `key` as the youngest record, at `seq` (which its entry already holds). The
+    /// queue's skipped numbers are cleared out when the queue grows past twice the store's
+    /// size, so it stays within that.
+    fn queue(&mut self, seq: u64, key: Arc<str>, max_entries: usize) {
+        self.by_age.push_back((seq, key));
+        if self.by_age.len() > 2 * max_entries {
+            let entries = &self.entries;
+            self.by_age
+                .retain(|(seq, key)| entries.get(key).is_some_and(|entry| entry.seq == *seq));
         }
     }
 
-    /// Drops `key`'s record from every index, waking its waiters.
+    /// Drops the oldest record, waking its waiters; false when there was none.
+    fn drop_oldest(&mut self) -> bool {
+        while let Some((seq, key)) = self.by_age.pop_front() {
+            if self.entries.get(&key).is_some_and(|entry| entry.seq == seq) {
+                self.remove(&key);
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Drops `key`'s record from every index (its place in `by_age` is skipped later), waking
+    /// its waiters.
     fn remove(&mut self, key: &str) {
         if let Some(entry) = self.entries.remove(key) {
             self.by_expiry.remove(&(entry.expires, entry.seq));
-            self.by_age.remove(&entry.seq);
             if let State::InFlight {
                 waiters: Some(waiters),
                 ..
@@ -345,7 +376,7 @@ mod tests {
     fn indices_stay_consistent() {
         let store = MemoryStore::with_max_entries(4);
         let ttl = Duration::from_secs(60);
-        for round in 0..50 {
+        for round in 0..200 {
             let key = format!("k{}", round % 7);
             if let Claim::Fresh(owner) = store.claim_now(&key, ttl) {
                 match round % 3 {
@@ -361,13 +392,34 @@ mod tests {
             }
             let inner = store.lock();
             assert!(inner.entries.len() <= 4);
+            assert!(inner.by_age.len() <= 2 * 4);
             assert_eq!(inner.by_expiry.len(), inner.entries.len());
-            assert_eq!(inner.by_age.len(), inner.entries.len());
-            for entry in inner.entries.values() {
-                assert!(inner.by_expiry.contains_key(&(entry.expires, entry.seq)));
-                assert!(inner.by_age.contains_key(&entry.seq));
+            for (key, entry) in &inner.entries {
+                assert_eq!(inner.by_expiry.get(&(entry.expires, entry.seq)), Some(key));
+                assert!(
+                    inner.by_age.contains(&(entry.seq, Arc::clone(key))),
+                    "{key} is not queued at its sequence number"
+                );
             }
         }
+    }
+
+    #[test]
+    fn a_lapsed_record_is_absent_and_cannot_be_completed() {
+        let store = MemoryStore::with_max_entries(4);
+        let owner = fresh(&store, "a", Duration::ZERO);
+        assert_eq!(store.peek_now("a"), Status::Absent);
+        assert!(!store.complete_now(
+            "a",
+            &owner,
+            &StoredAnswer::ok_empty_json(),
+            Duration::from_secs(60)
+        ));
+        assert!(matches!(
+            store.claim_now("a", Duration::from_secs(60)),
+            Claim::Fresh(_)
+        ));
+        assert_eq!(store.len(), 1);
     }
 
     #[test]

@@ -74,17 +74,18 @@ impl Answer {
 
     /// The answer as a duplicate gets it.
     pub(crate) fn to_stored(&self) -> StoredAnswer {
-        let content_type = self
+        let status = self.response.status().as_u16();
+        let body = self.response.body().clone();
+        match self
             .response
             .headers()
             .get(http::header::CONTENT_TYPE)
             .and_then(|value| value.to_str().ok())
-            .map(str::to_owned);
-        StoredAnswer::new(
-            self.response.status().as_u16(),
-            content_type,
-            self.response.body().clone(),
-        )
+        {
+            // The decisions' own content type: kept without allocating.
+            Some("application/json") => StoredAnswer::json(status, body),
+            content_type => StoredAnswer::new(status, content_type.map(str::to_owned), body),
+        }
     }
 
     /// The stored answer of an earlier delivery, given again.
