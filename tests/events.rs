@@ -151,7 +151,7 @@ fn on_conversation_add() {
     assert_eq!(event.unique_name.as_deref(), Some("order-77"));
     assert_eq!(
         event.attributes,
-        Attributes::Json(json!({"channel": "sms", "tags": ["vip"]}))
+        Attributes::from(json!({"channel": "sms", "tags": ["vip"]}))
     );
     assert_eq!(event.chat_service_sid, IS);
     assert_eq!(event.messaging_service_sid.unwrap(), MG);
@@ -205,7 +205,7 @@ fn on_conversation_remove() {
     // An empty optional parameter is absent.
     assert_eq!(event.friendly_name, None);
     assert_eq!(event.unique_name.as_deref(), Some("order-77"));
-    assert_eq!(event.attributes, Attributes::Json(json!({})));
+    assert_eq!(event.attributes, Attributes::from(json!({})));
     assert_eq!(event.chat_service_sid, IS);
     assert_eq!(event.messaging_service_sid.unwrap(), MG);
     assert_eq!(event.state, Some(ConversationState::Closed));
@@ -243,7 +243,7 @@ fn on_conversation_update() {
     // Attributes that are not JSON are kept as text.
     assert_eq!(
         event.attributes,
-        Attributes::Text("escalated by phone".into())
+        Attributes::from_text("escalated by phone")
     );
     assert_eq!(event.chat_service_sid, IS);
     assert_eq!(event.messaging_service_sid.unwrap(), MG);
@@ -274,7 +274,7 @@ fn on_message_add() {
     assert_eq!(event.participant_sid.unwrap(), MB);
     assert_eq!(
         event.attributes,
-        Attributes::Json(json!({"importance": "high"}))
+        Attributes::from(json!({"importance": "high"}))
     );
     let media = event.media.unwrap();
     assert_eq!(media.len(), 1);
@@ -309,7 +309,7 @@ fn on_message_remove() {
     assert_eq!(event.body, "");
     assert_eq!(event.author, "system");
     assert_eq!(event.participant_sid, None);
-    assert_eq!(event.attributes, Attributes::Json(json!({})));
+    assert_eq!(event.attributes, Attributes::from(json!({})));
     assert_eq!(event.media, None);
 }
 
@@ -352,7 +352,7 @@ fn on_message_update() {
     assert_eq!(event.participant_sid.unwrap(), MB);
     assert_eq!(
         event.attributes,
-        Attributes::Json(json!({"edited": true, "revision": 2}))
+        Attributes::from(json!({"edited": true, "revision": 2}))
     );
     check_media(&event.media.unwrap()[0], ME2, "image/gif", "wave.gif", 77);
 }
@@ -377,7 +377,7 @@ fn on_participant_add() {
     assert_eq!(event.conversation_sid, CH);
     assert_eq!(event.identity, None);
     assert_eq!(event.role_sid.unwrap(), RL);
-    assert_eq!(event.attributes, Attributes::Json(json!({"vip": true})));
+    assert_eq!(event.attributes, Attributes::from(json!({"vip": true})));
     check_binding(
         &event.messaging_binding,
         &["+14155550123"],
@@ -415,7 +415,7 @@ fn on_participant_remove() {
     assert_eq!(event.date_updated, Some(utc((2026, 1, 5), (9, 0, 0), 0)));
     assert_eq!(event.identity.as_deref(), Some("agent-7"));
     assert_eq!(event.role_sid.unwrap(), RL);
-    assert_eq!(event.attributes, Attributes::Json(json!({})));
+    assert_eq!(event.attributes, Attributes::from(json!({})));
     check_binding(
         &event.messaging_binding,
         &[],
@@ -454,7 +454,7 @@ fn on_participant_update() {
     assert_eq!(event.role_sid.unwrap(), RL);
     assert_eq!(
         event.attributes,
-        Attributes::Json(json!({"language": "es"}))
+        Attributes::from(json!({"language": "es"}))
     );
     check_binding(
         &event.messaging_binding,
@@ -492,7 +492,7 @@ fn on_user_update() {
     assert_eq!(event.role_sid.unwrap(), RL);
     assert_eq!(
         event.attributes,
-        Attributes::Json(json!({"department": "returns"}))
+        Attributes::from(json!({"department": "returns"}))
     );
     assert_eq!(event.friendly_name.as_deref(), Some("Agent Seven"));
     assert_eq!(event.conversation_sid(), None);
@@ -533,7 +533,7 @@ fn on_conversation_added() {
     assert_eq!(event.unique_name, None);
     assert_eq!(
         event.attributes,
-        Attributes::Json(json!({"channel": "sms"}))
+        Attributes::from(json!({"channel": "sms"}))
     );
     assert_eq!(event.chat_service_sid, IS);
     assert_eq!(event.messaging_service_sid.unwrap(), MG);
@@ -575,7 +575,7 @@ fn on_conversation_removed() {
     assert_eq!(event.date_removed, utc((2026, 1, 7), (0, 0, 1), 999_000));
     assert_eq!(event.friendly_name.as_deref(), Some("Order 77 help"));
     assert_eq!(event.unique_name.as_deref(), Some("order-77"));
-    assert_eq!(event.attributes, Attributes::Json(json!({})));
+    assert_eq!(event.attributes, Attributes::from(json!({})));
     assert_eq!(event.chat_service_sid, IS);
     assert_eq!(event.messaging_service_sid.unwrap(), MG);
     assert_eq!(event.state, Some(ConversationState::Closed));
@@ -610,7 +610,7 @@ fn on_conversation_updated() {
     assert_eq!(event.unique_name.as_deref(), Some("order-77"));
     assert_eq!(
         event.attributes,
-        Attributes::Json(json!({"resolved": true}))
+        Attributes::from(json!({"resolved": true}))
     );
     assert_eq!(event.chat_service_sid, IS);
     assert_eq!(event.messaging_service_sid, None);
@@ -680,7 +680,7 @@ fn on_message_added() {
     assert_eq!(event.participant_sid.unwrap(), MB);
     assert_eq!(
         event.attributes,
-        Attributes::Json(json!({"template": "shipping", "params": [1, 2]}))
+        Attributes::from(json!({"template": "shipping", "params": [1, 2]}))
     );
     check_media(&event.media.unwrap()[0], ME1, "image/png", "box.png", 1024);
 }
@@ -715,7 +715,7 @@ fn on_message_updated() {
     assert_eq!(event.body, "Your replacement shipped.");
     assert_eq!(event.author, "agent-7");
     assert_eq!(event.participant_sid.unwrap(), MB);
-    assert_eq!(event.attributes, Attributes::Json(json!([])));
+    assert_eq!(event.attributes, Attributes::from(json!([])));
     assert_eq!(event.media, Some(vec![]));
 }
 
@@ -751,7 +751,7 @@ fn on_message_removed() {
     assert_eq!(event.body, "oops");
     assert_eq!(event.author, "agent-7");
     assert_eq!(event.participant_sid.unwrap(), MB);
-    assert_eq!(event.attributes, Attributes::Json(json!({})));
+    assert_eq!(event.attributes, Attributes::from(json!({})));
     let media = event.media.unwrap();
     check_media(&media[0], ME1, "image/png", "box.png", 1024);
     check_media(&media[1], ME2, "application/pdf", "invoice.pdf", 20480);
@@ -782,7 +782,7 @@ fn on_participant_added() {
     assert_eq!(event.date_created, utc((2026, 1, 5), (8, 30, 0), 0));
     assert_eq!(event.identity, None);
     assert_eq!(event.role_sid.unwrap(), RL);
-    assert_eq!(event.attributes, Attributes::Json(json!({})));
+    assert_eq!(event.attributes, Attributes::from(json!({})));
     check_binding(
         &event.messaging_binding,
         &["messenger:123456789"],
@@ -821,7 +821,7 @@ fn on_participant_updated() {
     assert_eq!(event.date_updated, Some(utc((2026, 1, 5), (8, 50, 0), 0)));
     assert_eq!(event.identity.as_deref(), Some("agent-7"));
     assert_eq!(event.role_sid.unwrap(), RL);
-    assert_eq!(event.attributes, Attributes::Json(json!({})));
+    assert_eq!(event.attributes, Attributes::from(json!({})));
     assert_eq!(event.last_read_message_index, Some(12));
     check_binding(
         &event.messaging_binding,
@@ -861,7 +861,7 @@ fn on_participant_removed() {
     assert_eq!(event.date_removed, utc((2026, 1, 5), (9, 0, 0), 100_000));
     assert_eq!(event.identity, None);
     assert_eq!(event.role_sid.unwrap(), RL);
-    assert_eq!(event.attributes, Attributes::Json(json!({})));
+    assert_eq!(event.attributes, Attributes::from(json!({})));
     check_binding(
         &event.messaging_binding,
         &["+14155550123"],
@@ -935,7 +935,7 @@ fn on_user_added() {
     assert_eq!(event.role_sid.unwrap(), RL);
     assert_eq!(
         event.attributes,
-        Attributes::Json(json!({"department": "billing"}))
+        Attributes::from(json!({"department": "billing"}))
     );
     assert_eq!(event.friendly_name.as_deref(), Some("Agent Eight"));
 }
@@ -968,7 +968,7 @@ fn on_user_updated() {
     assert_eq!(event.date_updated, Some(utc((2026, 2, 1), (12, 30, 0), 0)));
     assert_eq!(event.identity.as_deref(), Some("agent-8"));
     assert_eq!(event.role_sid.unwrap(), RL);
-    assert_eq!(event.attributes, Attributes::Json(json!({})));
+    assert_eq!(event.attributes, Attributes::from(json!({})));
     assert_eq!(event.friendly_name.as_deref(), Some("Agent Eight"));
     assert_eq!(event.is_online, Some(true));
     assert_eq!(event.is_notifiable, Some(false));

@@ -164,7 +164,7 @@ fn docs_conversations() {
     assert_eq!(updated.state, Some(ConversationState::Inactive));
     assert_eq!(
         updated.attributes,
-        Some(Attributes::Json(json!({"topic": "renamed"})))
+        Some(Attributes::from(json!({"topic": "renamed"})))
     );
     assert_eq!(
         updated.date_updated,
@@ -182,7 +182,7 @@ fn docs_conversations() {
         Some(datetime!(2025-01-02 00:00:00 UTC))
     );
     // Attributes as JSON text: parsed.
-    assert_eq!(removed.attributes, Some(Attributes::Json(json!({}))));
+    assert_eq!(removed.attributes, Some(Attributes::from(json!({}))));
 
     let Event::ConversationStateUpdated(state) = &event(
         &events,
@@ -274,7 +274,7 @@ fn docs_messages() {
     );
     assert_eq!(
         updated.attributes,
-        Some(Attributes::Json(json!({"edited": true})))
+        Some(Attributes::from(json!({"edited": true})))
     );
     assert!(matches!(
         event(&events, "com.twilio.conversations.message.removed").data,
@@ -328,7 +328,7 @@ fn docs_participants_users_delivery() {
     );
     assert_eq!(
         updated.attributes,
-        Some(Attributes::Json(json!({"vip": true})))
+        Some(Attributes::from(json!({"vip": true})))
     );
     let Event::ParticipantRemoved(removed) =
         &event(&events, "com.twilio.conversations.participant.removed").data
@@ -624,7 +624,7 @@ fn bad_event_in_good_batch_from_the_fixture() {
     assert_eq!(lenient.index, Some(11));
     assert_eq!(
         lenient.attributes,
-        Some(Attributes::Json(json!({"importance": "high"})))
+        Some(Attributes::from(json!({"importance": "high"})))
     );
     // Unknown type: kept with its data and extension attribute.
     let unknown = items[3].as_ref().unwrap();
@@ -778,19 +778,19 @@ fn integers_as_strings_and_attributes_both_ways() {
             json!(5),
             json!({"a": 1}),
             Some(5),
-            Some(Attributes::Json(json!({"a": 1}))),
+            Some(Attributes::from(json!({"a": 1}))),
         ),
         (
             json!("5"),
             json!("{\"a\":1}"),
             Some(5),
-            Some(Attributes::Json(json!({"a": 1}))),
+            Some(Attributes::from(json!({"a": 1}))),
         ),
         (
             json!(null),
             json!("not json"),
             None,
-            Some(Attributes::Text("not json".into())),
+            Some(Attributes::from_text("not json")),
         ),
         (json!(0), json!(null), Some(0), None),
     ] {

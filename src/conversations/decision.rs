@@ -144,7 +144,7 @@ impl Serialize for MessageModification {
         }
         if let Some(attributes) = &self.attributes {
             // Twilio takes attributes as stringified JSON.
-            map.serialize_entry("attributes", &attributes.to_string())?;
+            map.serialize_entry("attributes", attributes.as_str())?;
         }
         map.end()
     }
@@ -156,10 +156,11 @@ impl Modification for MessageModification {
     }
 
     fn json_len_hint(&self) -> usize {
-        // Attributes are not measured without serializing them; 128 bytes is a usual size.
         field_len_hint(self.body.as_deref())
             .saturating_add(field_len_hint(self.author.as_deref()))
-            .saturating_add(self.attributes.as_ref().map_or(2, |_| 130))
+            .saturating_add(field_len_hint(
+                self.attributes.as_ref().map(Attributes::as_str),
+            ))
     }
 }
 
@@ -469,7 +470,7 @@ mod tests {
         let decision = Decision::modify(MessageModification::new().author("bot").body("x"));
         assert_eq!(decision.body().as_ref(), br#"{"body":"x","author":"bot"}"#);
         let raw = Decision::modify(
-            MessageModification::new().attributes(Attributes::Text("not json".into())),
+            MessageModification::new().attributes(Attributes::from_text("not json")),
         );
         assert_eq!(raw.body().as_ref(), br#"{"attributes":"not json"}"#);
     }

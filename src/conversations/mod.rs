@@ -100,9 +100,8 @@ pub trait ConversationsEvent:
     /// Parsing the result gives the event back: `E::from_params(&event.to_params()) == event`
     /// for every event parsed from a webhook. Values a webhook cannot carry are written as
     /// closely as the form allows and read back differently: an optional text that is
-    /// `Some("")` (read back as `None`), `Attributes::Text` holding JSON text (read back as
-    /// `Attributes::Json`), a binding with empty addresses or a binding's JSON-only `extra`.
-    /// JSON numbers with a fraction in `Attributes` may come back in their nearest `f64`.
+    /// `Some("")` (read back as `None`), a binding with empty addresses or a binding's
+    /// JSON-only `extra`. `Attributes` are written as their text, so they come back as they were.
     ///
     /// Use it to build a test request from a typed event: take a sample, change a field, send it
     /// signed with [`testing::signed_event`](crate::testing::signed_event).
