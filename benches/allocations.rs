@@ -133,6 +133,7 @@ fn main() {
 
     let filter = filter::Filter::new(filter::DEFAULT_WORDS.iter(), ["blocked-author"]);
     let (service, router) = common::filter_service(&filter);
+    let idempotent = common::filter_service_idempotent(&filter);
     let cases = [
         ("onMessageAdd, masked (modify)", params.clone()),
         (
@@ -152,6 +153,15 @@ fn main() {
         row(
             &format!("service (tower oneshot): {name}"),
             count_requests(&rt, make, |request| service.clone().oneshot(request)),
+        );
+        // Duplicate suppression on (in memory, its default), each request a new delivery.
+        row(
+            &format!("service + idempotency (tower oneshot): {name}"),
+            count_requests(
+                &rt,
+                || common::with_fresh_token(make()),
+                |request| idempotent.clone().oneshot(request),
+            ),
         );
         row(
             &format!("service (axum Router oneshot): {name}"),

@@ -184,7 +184,9 @@ impl Idempotency {
                 Claim::InFlight => {}
             }
             let status = match &self.memory {
-                Some(memory) => Ok(memory.wait_for(key, deadline).await),
+                // Boxed: a duplicate in flight is rare, and its timer would make every
+                // delivery's future larger.
+                Some(memory) => Ok(Box::pin(memory.wait_for(key, deadline)).await),
                 None => self.store.wait(key, deadline).await,
             };
             match status {
