@@ -30,8 +30,11 @@
 //! - `LOAD_EXTERNAL=node=http://127.0.0.1:3001/twilio/conversations,python=http://127.0.0.1:3002/twilio/conversations`
 //!   adds servers run elsewhere to the rounds (the peers in `benches/node` and `benches/python`);
 //!   they get the same requests, and their throughput and latencies are compared with **full**.
+//!   `LOAD_EXTERNAL_PIDS=node=PID,python=PID` reads their processes' CPU time too (all threads).
 //! - `LOAD_SERVE=DIR` only serves: it prints both URLs, writes `DIR/request.lua` (the request,
 //!   for `wrk -s`) and `DIR/body.txt`, `DIR/signature.txt`, and waits for Ctrl-C.
+//! - `LOAD_STORE_ENTRIES=N` bounds the full path's in-memory store at `N` deliveries instead of
+//!   its default 100,000 (what the store's size costs).
 //! - `SOAK_REQUESTS=1000000` sends that many requests (each a new delivery) to the full path and
 //!   prints the process's resident memory (`VmRSS`) every tenth of the way, to show it stays flat
 //!   once the in-memory store holds its most (100,000 deliveries).
@@ -51,6 +54,7 @@ use http::{HeaderValue, Request};
 use http_body_util::{BodyExt, Full};
 use hyper_util::rt::TokioIo;
 use tokio::net::{TcpListener, TcpStream};
+use twilio_webhooks::idempotency::{Idempotency, MemoryStore};
 
 #[path = "common/mod.rs"]
 mod common;
@@ -102,8 +106,8 @@ struct Target {
     name: &'static str,
     addr: SocketAddr,
     path: String,
-    /// Whether its CPU time is this process's server threads (not for an external server).
-    in_process: bool,
+    /// Where its CPU time is read.
+    cpu: CpuSource,
 }
 
 /// What one round measured.
@@ -140,8 +144,8 @@ impl Round {
         self.latencies_us.extend_from_slice(&other.latencies_us);
     }
 
-    fn line(&self, label: &str, in_process: bool) -> String {
-        let cpu = if in_process {
+    fn line(&self, label: &str, cpu: &CpuSource) -> String {
+        let cpu = if cpu.is_known() {
             format!("{:>6.1} µs", self.cpu_us_per_request())
         } else {
             format!("{:>9}", "-")
@@ -156,30 +160,63 @@ impl Round {
     }
 }
 
-/// User + system CPU time of this process's server threads so far.
-fn server_cpu_time() -> Duration {
+/// Where a server's CPU time is read.
+enum CpuSource {
+    /// This process's server runtime threads.
+    ServerThreads,
+    /// Another process, all its threads (`LOAD_EXTERNAL_PIDS`).
+    Process(u32),
+    /// Not known: an external server whose process id was not given.
+    Unknown,
+}
+
+impl CpuSource {
+    fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown)
+    }
+
+    /// User + system CPU time so far.
+    fn time(&self) -> Duration {
+        match self {
+            Self::ServerThreads => server_threads_cpu_time(),
+            Self::Process(pid) => std::fs::read_to_string(format!("/proc/{pid}/stat"))
+                .ok()
+                .and_then(|stat| stat_cpu_ticks(&stat))
+                .map_or(Duration::ZERO, ticks_to_time),
+            Self::Unknown => Duration::ZERO,
+        }
+    }
+}
+
+/// utime + stime of a `/proc/.../stat` line (`pid (comm) state ppid ...`: fields 14 and 15).
+fn stat_cpu_ticks(stat: &str) -> Option<u64> {
+    let (_, rest) = stat.rsplit_once(") ")?;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let utime: u64 = fields.get(11)?.parse().ok()?;
+    let stime: u64 = fields.get(12)?.parse().ok()?;
+    Some(utime + stime)
+}
+
+fn ticks_to_time(ticks: u64) -> Duration {
     let ticks_per_second = 100.0; // USER_HZ on Linux
-    let mut ticks = 0u64;
+    Duration::from_secs_f64(ticks as f64 / ticks_per_second)
+}
+
+/// User + system CPU time of this process's server threads so far.
+fn server_threads_cpu_time() -> Duration {
     let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
         return Duration::ZERO;
     };
+    let mut ticks = 0;
     for task in tasks.flatten() {
         let Ok(stat) = std::fs::read_to_string(task.path().join("stat")) else {
             continue;
         };
-        // `pid (comm) state ppid ...`: utime and stime are fields 14 and 15.
-        let Some((head, rest)) = stat.rsplit_once(") ") else {
-            continue;
-        };
-        if !head.ends_with(&format!("({SERVER_THREAD}")) {
-            continue;
+        if stat.contains(&format!("({SERVER_THREAD}) ")) {
+            ticks += stat_cpu_ticks(&stat).unwrap_or(0);
         }
-        let fields: Vec<&str> = rest.split_whitespace().collect();
-        let utime: u64 = fields.get(11).and_then(|f| f.parse().ok()).unwrap_or(0);
-        let stime: u64 = fields.get(12).and_then(|f| f.parse().ok()).unwrap_or(0);
-        ticks += utime + stime;
     }
-    Duration::from_secs_f64(ticks as f64 / ticks_per_second)
+    ticks_to_time(ticks)
 }
 
 /// The resident memory of this process, from `/proc/self/status`.
@@ -219,9 +256,16 @@ static EVENTS_HANDLED: AtomicUsize = AtomicUsize::new(0);
 /// Starts the servers on the server runtime.
 fn start_servers(runtime: &tokio::runtime::Runtime, workload: &Workload) -> Servers {
     let filter = filter::Filter::new(filter::DEFAULT_WORDS.iter(), Vec::<&str>::new());
-    // The defaults a user gets, duplicate suppression (in memory) included.
-    let full = filter::webhooks()
-        .validator(common::validator())
+    // The defaults a user gets, duplicate suppression (in memory) included; `LOAD_STORE_ENTRIES`
+    // bounds the store otherwise (to see what its size costs).
+    let mut full = filter::webhooks().validator(common::validator());
+    if let Ok(entries) = std::env::var("LOAD_STORE_ENTRIES") {
+        let entries = entries
+            .parse()
+            .expect("LOAD_STORE_ENTRIES must be a number");
+        full = full.idempotency(Idempotency::new(MemoryStore::with_max_entries(entries)));
+    }
+    let full = full
         .into_router()
         .expect("profanity filter router")
         .with_state(filter.clone());
@@ -288,7 +332,7 @@ async fn drive(
     record: bool,
 ) -> Round {
     let next = Arc::new(AtomicUsize::new(0));
-    let cpu_before = server_cpu_time();
+    let cpu_before = target.cpu.time();
     let started = Instant::now();
     let mut tasks = Vec::new();
     for _ in 0..connections {
@@ -350,11 +394,7 @@ async fn drive(
         round.latencies_us.extend(latencies);
     }
     round.elapsed = started.elapsed();
-    round.server_cpu = if target.in_process {
-        server_cpu_time().saturating_sub(cpu_before)
-    } else {
-        Duration::ZERO
-    };
+    round.server_cpu = target.cpu.time().saturating_sub(cpu_before);
     round
 }
 
@@ -444,6 +484,17 @@ fn external_targets() -> Vec<Target> {
     let Ok(list) = std::env::var("LOAD_EXTERNAL") else {
         return Vec::new();
     };
+    let pids: Vec<(String, u32)> = std::env::var("LOAD_EXTERNAL_PIDS")
+        .unwrap_or_default()
+        .split(',')
+        .filter_map(|entry| {
+            let (name, pid) = entry.trim().split_once('=')?;
+            let pid = pid
+                .parse()
+                .unwrap_or_else(|_| panic!("LOAD_EXTERNAL_PIDS: {pid:?} is not a process id"));
+            Some((name.to_owned(), pid))
+        })
+        .collect();
     list.split(',')
         .filter(|entry| !entry.trim().is_empty())
         .map(|entry| {
@@ -463,7 +514,10 @@ fn external_targets() -> Vec<Target> {
                 name: Box::leak(name.to_owned().into_boxed_str()),
                 addr,
                 path: uri.path().to_owned(),
-                in_process: false,
+                cpu: pids
+                    .iter()
+                    .find(|(peer, _)| *peer == name)
+                    .map_or(CpuSource::Unknown, |(_, pid)| CpuSource::Process(*pid)),
             }
         })
         .collect()
@@ -532,7 +586,7 @@ fn main() {
         name,
         addr,
         path: common::PATH.to_owned(),
-        in_process: true,
+        cpu: CpuSource::ServerThreads,
     };
     let full = in_process("full", servers.full);
     let full_without_idempotency = in_process("full-no-idem", servers.full_without_idempotency);
@@ -621,7 +675,7 @@ fn main() {
                 let measured = drive(target, &workload, connections, requests, true).await;
                 println!(
                     "{}",
-                    measured.line(&format!("round {round} {}", target.name), target.in_process)
+                    measured.line(&format!("round {round} {}", target.name), &target.cpu)
                 );
                 totals[index].merge(&measured);
             }
@@ -631,7 +685,7 @@ fn main() {
     for (target, total) in targets.iter().zip(&totals) {
         println!(
             "{}",
-            total.line(&format!("all rounds {}", target.name), target.in_process)
+            total.line(&format!("all rounds {}", target.name), &target.cpu)
         );
     }
     let (bare, full, without) = (&totals[0], &totals[1], &totals[2]);
@@ -657,6 +711,15 @@ fn main() {
             full.percentile_ms(0.99),
             peer.percentile_ms(0.99),
         );
+        if target.cpu.is_known() {
+            println!(
+                "  server CPU per request: full {:.1} µs, {} {:.1} µs ({:.1}x)",
+                full.cpu_us_per_request(),
+                target.name,
+                peer.cpu_us_per_request(),
+                peer.cpu_us_per_request() / full.cpu_us_per_request()
+            );
+        }
     }
     if totals.iter().any(|total| total.errors > 0) {
         eprintln!("errors: some requests failed (see the rounds above)");
