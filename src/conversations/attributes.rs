@@ -5,10 +5,9 @@ use std::borrow::Cow;
 use std::fmt;
 use std::sync::OnceLock;
 
-use serde::de::{Deserialize, DeserializeOwned, Deserializer};
+use serde::de::{self, Deserialize, DeserializeOwned, Deserializer, MapAccess, Visitor};
 use serde::ser::{Serialize, Serializer};
-use serde_json::value::RawValue;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::conversations::field::ParamValue;
 use crate::conversations::InvalidValue;
@@ -149,19 +148,23 @@ impl From<Value> for Attributes {
     }
 }
 
+/// The JSON value; the text as a string when it is not JSON, or when it is a JSON string (so that
+/// reading it back gives the same text).
 impl Serialize for Attributes {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self.json() {
+            Some(Value::String(_)) | None => serializer.serialize_str(&self.text),
             Some(value) => value.serialize(serializer),
-            None => serializer.serialize_str(&self.text),
         }
     }
 }
 
 /// Reads attributes given as a JSON value (Event Streams sends an object), kept as its JSON
 /// text, or as a JSON string holding the text (as [`from_text`](Attributes::from_text)).
-/// Nothing is parsed into a `Value` until the attributes are read. Reads from `serde_json`
-/// (text or a `Value`).
+///
+/// From `serde_json` (text or a `Value`) the value's text is taken as it is, without building a
+/// `Value`; other deserializers (other formats, or serde's buffering for untagged enums and
+/// flattened fields) give a value that is then written as compact JSON.
 ///
 /// ```
 /// use twilio_webhooks::conversations::Attributes;
@@ -175,12 +178,69 @@ impl Serialize for Attributes {
 /// ```
 impl<'de> Deserialize<'de> for Attributes {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let raw = Box::<RawValue>::deserialize(deserializer)?;
-        if raw.get().starts_with('"') {
-            let text: String = serde_json::from_str(raw.get()).map_err(serde::de::Error::custom)?;
-            return Ok(Self::from_text(text));
+        // serde_json answers a request for this newtype with the value's raw text (its
+        // `RawValue` protocol); any other deserializer reads the value itself.
+        deserializer.deserialize_newtype_struct(RAW_VALUE, AttributesVisitor)
+    }
+}
+
+/// The name under which `serde_json` hands out a value's raw text (`serde_json::value::RawValue`
+/// asks for it). Should it ever change, serde_json reads the value like any other deserializer.
+const RAW_VALUE: &str = "$serde_json::private::RawValue";
+
+struct AttributesVisitor;
+
+impl AttributesVisitor {
+    /// Attributes from a JSON value's raw text: a JSON string gives the text it holds.
+    fn from_raw<E: de::Error>(raw: String) -> Result<Attributes, E> {
+        if raw.starts_with('"') {
+            let text: String = serde_json::from_str(&raw).map_err(E::custom)?;
+            return Ok(Attributes::from_text(text));
         }
-        Ok(Self::from_text(String::from(Box::<str>::from(raw))))
+        Ok(Attributes::from_text(raw))
+    }
+
+    fn from_value(value: Value) -> Attributes {
+        match value {
+            Value::String(text) => Attributes::from_text(text),
+            value => Attributes::from(value),
+        }
+    }
+}
+
+impl<'de> Visitor<'de> for AttributesVisitor {
+    type Value = Attributes;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("attributes: a JSON value, or a string holding JSON text")
+    }
+
+    /// serde_json's raw text, or (from a deserializer that reads a map here) an object.
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Attributes, A::Error> {
+        let Some(key) = map.next_key::<String>()? else {
+            return Ok(Attributes::from(Value::Object(Map::new())));
+        };
+        if key == RAW_VALUE {
+            return Self::from_raw(map.next_value::<String>()?);
+        }
+        let mut object = Map::new();
+        object.insert(key, map.next_value()?);
+        while let Some((key, value)) = map.next_entry()? {
+            object.insert(key, value);
+        }
+        Ok(Attributes::from(Value::Object(object)))
+    }
+
+    fn visit_newtype_struct<D: Deserializer<'de>>(self, inner: D) -> Result<Attributes, D::Error> {
+        Value::deserialize(inner).map(Self::from_value)
+    }
+
+    fn visit_str<E: de::Error>(self, text: &str) -> Result<Attributes, E> {
+        Ok(Attributes::from_text(text))
+    }
+
+    fn visit_string<E: de::Error>(self, text: String) -> Result<Attributes, E> {
+        Ok(Attributes::from_text(text))
     }
 }
 
@@ -230,6 +290,35 @@ mod tests {
             serde_json::to_value(&from_value).unwrap(),
             json!({"topic": "support"})
         );
+    }
+
+    #[test]
+    fn reads_through_serdes_buffering() {
+        // Untagged enums buffer the input: the raw text is not offered there.
+        #[derive(serde::Deserialize)]
+        #[serde(untagged)]
+        enum Either {
+            Attributes { attributes: Attributes },
+        }
+        let Either::Attributes { attributes } =
+            serde_json::from_str(r#"{"attributes": {"vip": true}}"#).unwrap();
+        assert_eq!(attributes.as_str(), r#"{"vip":true}"#);
+        let Either::Attributes { attributes } =
+            serde_json::from_str(r#"{"attributes": "not json"}"#).unwrap();
+        assert_eq!(attributes.as_str(), "not json");
+    }
+
+    #[test]
+    fn keeps_its_text_through_serialization() {
+        for text in [r#""vip""#, "not json", r#"{"a": [1, 2.5]}"#, "[]", "7"] {
+            let attributes = Attributes::from_text(text);
+            let json = serde_json::to_string(&attributes).unwrap();
+            let back: Attributes = serde_json::from_str(&json).unwrap();
+            assert_eq!(back, attributes, "{text}");
+            let value: Attributes =
+                serde_json::from_value(serde_json::to_value(&attributes).unwrap()).unwrap();
+            assert_eq!(value, attributes, "{text}");
+        }
     }
 
     #[test]
