@@ -64,9 +64,18 @@ fn redis_idempotency(_url: &str) -> Result<Idempotency, String> {
 pub fn router_from_env<S: Clone + Send + Sync + 'static>(
     webhooks: Webhooks<S>,
 ) -> Result<(axum::Router<S>, Vec<&'static str>), ExitCode> {
+    router_with_idempotency(webhooks, idempotency_from_env()?)
+}
+
+/// [`router_from_env`] with the duplicate suppression given (a store the example also uses).
+#[allow(dead_code)] // not every example builds a router
+pub fn router_with_idempotency<S: Clone + Send + Sync + 'static>(
+    webhooks: Webhooks<S>,
+    idempotency: Idempotency,
+) -> Result<(axum::Router<S>, Vec<&'static str>), ExitCode> {
     let webhooks = webhooks
         .validator(validator_from_env()?)
-        .idempotency(idempotency_from_env()?);
+        .idempotency(idempotency);
     let filters = webhooks.filters();
     let router = webhooks
         .into_router()

@@ -1,9 +1,13 @@
 //! The Event Streams handlers: each Studio event is merged into its Execution's record; the
 //! `execution.started` event also decides which conversation or call the Execution belongs to.
 
+use std::sync::Arc;
+use std::time::Duration;
+
 use time::OffsetDateTime;
 
 use twilio_webhooks::handler::State;
+use twilio_webhooks::idempotency::{self, Claim, IdempotencyStore};
 use twilio_webhooks::sid::ExecutionSid;
 use twilio_webhooks::streams::{ExecutionEnded, ExecutionStarted, StepEnded};
 use twilio_webhooks::studio::{correlate, needs_context, StudioClient, StudioError};
@@ -19,7 +23,14 @@ pub struct App<S> {
     pub store: S,
     /// Studio's REST API, for the Execution Context.
     pub studio: StudioClient,
+    /// Where a handler claims the Context call of an Execution, so that one handler (in this
+    /// instance or another) calls it at a time: the store of the router's duplicate suppression.
+    pub claims: Arc<dyn IdempotencyStore>,
 }
+
+/// How long a claim of the Context call holds when it is not given back (its holder crashed, or
+/// its handler was cut off at the batch deadline): well over the Studio client's timeout.
+const CLAIM_TTL: Duration = Duration::from_secs(10);
 
 /// Why an event was not handled. Each answers the delivery with a 5xx, so Event Streams
 /// delivers it again; a handler that got this far changed nothing that a second run would
@@ -29,6 +40,9 @@ pub enum TrackError {
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The claim of the Context call could not be made (Redis down or slow).
+    #[error("cannot claim the context call: {0}; Event Streams will deliver the event again")]
+    Claim(#[from] idempotency::StoreError),
     /// The Execution Context API failed (5xx, 429, timeout, wrong credentials …), other than
     /// with a 404.
     #[error("cannot correlate {execution}: {source}; Event Streams will deliver the event again")]
@@ -119,12 +133,14 @@ impl<S: Store> App<S> {
             let belongs_to = BelongsTo::from_correlation(correlate(started_by, None));
             return self.record_decision(record, belongs_to).await;
         }
-        let Some(claim) = self.store.claim_context(execution).await? else {
+        let key = format!("studio_tracker:context:{execution}");
+        let Claim::Fresh(owner) = self.claims.claim(&key, CLAIM_TTL).await? else {
+            // Held by another handler (claims are always released, never completed).
             return Err(TrackError::ContextBusy { execution });
         };
         let decided = self.decide_from_context(record).await;
         // Given back whatever happened: after a failure the redelivery may try again.
-        if let Err(error) = self.store.release_context(claim).await {
+        if let Err(error) = self.claims.release(&key, &owner).await {
             tracing::warn!(%execution, %error, "could not release the context claim; it expires by itself");
         }
         decided

@@ -34,6 +34,7 @@
 //! forever (Redis): a real deployment would expire them.
 
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Duration;
 
 use twilio_webhooks::sid::AccountSid;
@@ -80,10 +81,13 @@ async fn run_with_redis(_url: &str) -> ExitCode {
 }
 
 async fn run<S: Store>(store: S) -> ExitCode {
-    let (router, _filters) = match common::router_from_env(events::webhooks::<S>()) {
-        Ok(built) => built,
-        Err(code) => return code,
-    };
+    let idempotency = store.idempotency();
+    let claims = Arc::clone(idempotency.store());
+    let (router, _filters) =
+        match common::router_with_idempotency(events::webhooks::<S>(), idempotency) {
+            Ok(built) => built,
+            Err(code) => return code,
+        };
     let studio = match studio_from_env() {
         Ok(studio) => studio,
         Err(message) => return common::fail(&message),
@@ -92,9 +96,11 @@ async fn run<S: Store>(store: S) -> ExitCode {
         "studio_tracker: Execution Context from {}",
         studio.base_url()
     );
-    let app = router
-        .merge(http::routes::<S>())
-        .with_state(App { store, studio });
+    let app = router.merge(http::routes::<S>()).with_state(App {
+        store,
+        studio,
+        claims,
+    });
     common::serve("studio_tracker", app, &[]).await
 }
 

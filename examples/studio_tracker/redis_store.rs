@@ -9,18 +9,21 @@
 //!   instances merging events of one Execution at once both land, whatever the interleaving.
 //! - `conversation:{CH}` and `call:{CA}`: sorted sets of Execution SIDs scored by their start
 //!   (microseconds); Redis orders equal scores by member, as the memory store does.
-//! - `context:{FN}`: the claim of the Context call (`SET NX PX`), so one instance calls it.
+//!
+//! Duplicate suppression and the claims of the Context call go through the crate's
+//! `RedisStore` on the same connection (its own keys, under its own prefix).
 
 use std::sync::LazyLock;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use redis::{Client, RedisError, Script};
 
+use twilio_webhooks::idempotency::Idempotency;
 use twilio_webhooks::sid::ExecutionSid;
 use twilio_webhooks::studio::Correlation;
 
-use crate::store::{ContextClaim, Store, StoreError, CLAIM_TTL};
+use crate::store::{Store, StoreError};
 use crate::tracker::{Change, Record};
 
 /// The prefix of every key.
@@ -41,16 +44,6 @@ static COMPARE_AND_SET: LazyLock<Script> = LazyLock::new(|| {
          if current ~= ARGV[1] then return 0 end \
          redis.call('SET', KEYS[1], ARGV[2]) \
          return 1",
-    )
-});
-
-/// Deletes `KEYS[1]` if it still holds `ARGV[1]`.
-static RELEASE: LazyLock<Script> = LazyLock::new(|| {
-    Script::new(
-        "if redis.call('GET', KEYS[1]) == ARGV[1] then \
-             return redis.call('DEL', KEYS[1]) \
-         end \
-         return 0",
     )
 });
 
@@ -88,10 +81,6 @@ impl RedisStore {
             Correlation::Conversation(sid) => format!("{PREFIX}conversation:{sid}"),
             Correlation::Call(sid) => format!("{PREFIX}call:{sid}"),
         }
-    }
-
-    fn claim_key(execution: ExecutionSid) -> String {
-        format!("{PREFIX}context:{execution}")
     }
 
     /// Runs one command or script within [`TIMEOUT`].
@@ -213,51 +202,10 @@ impl Store for RedisStore {
         Ok(listed.iter().filter_map(|sid| sid.parse().ok()).collect())
     }
 
-    async fn claim_context(
-        &self,
-        execution: ExecutionSid,
-    ) -> Result<Option<ContextClaim>, StoreError> {
-        let token = claim_token();
-        let mut connection = self.connection.clone();
-        let set: Option<String> = self
-            .bounded(
-                "claim the context call",
-                redis::cmd("SET")
-                    .arg(Self::claim_key(execution))
-                    .arg(&token)
-                    .arg("NX")
-                    .arg("PX")
-                    .arg(CLAIM_TTL.as_millis() as u64)
-                    .query_async(&mut connection),
-            )
-            .await?;
-        Ok(set.map(|_| ContextClaim { execution, token }))
-    }
-
-    async fn release_context(&self, claim: ContextClaim) -> Result<(), StoreError> {
-        let mut connection = self.connection.clone();
-        self.bounded(
-            "release the context call",
-            RELEASE
-                .key(Self::claim_key(claim.execution))
-                .arg(&claim.token)
-                .invoke_async::<i64>(&mut connection),
+    fn idempotency(&self) -> Idempotency {
+        Idempotency::new(
+            twilio_webhooks::idempotency::RedisStore::builder()
+                .with_connection(self.connection.clone()),
         )
-        .await
-        .map(drop)
     }
-}
-
-/// A token no other claim holds: this process, the time, and a counter.
-fn claim_token() -> String {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static COUNT: AtomicU64 = AtomicU64::new(0);
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |since| since.as_nanos());
-    format!(
-        "{}-{nanos}-{}",
-        std::process::id(),
-        COUNT.fetch_add(1, Ordering::Relaxed)
-    )
 }

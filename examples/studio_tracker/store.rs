@@ -5,8 +5,8 @@
 use std::collections::{BTreeSet, HashMap};
 use std::future::Future;
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::{Duration, Instant};
 
+use twilio_webhooks::idempotency::Idempotency;
 use twilio_webhooks::sid::ExecutionSid;
 use twilio_webhooks::studio::Correlation;
 
@@ -40,20 +40,6 @@ pub enum StoreError {
     },
 }
 
-/// How long a claim of the Context call holds when it is not given back (its holder crashed, or
-/// its handler was cut off at the batch deadline): well over the Studio client's timeout.
-pub const CLAIM_TTL: Duration = Duration::from_secs(10);
-
-/// The right to call the Execution Context API for one Execution, held by one handler at a
-/// time, for at most [`CLAIM_TTL`].
-#[derive(Debug)]
-pub struct ContextClaim {
-    /// The Execution.
-    pub execution: ExecutionSid,
-    /// What tells this claim from a later one of the same Execution.
-    pub token: String,
-}
-
 /// The state of every Execution, shared by the handlers (and, in Redis, by every instance).
 pub trait Store: Clone + Send + Sync + 'static {
     /// Merges `change` into the record of `execution` (a new record when there is none) in one
@@ -85,17 +71,9 @@ pub trait Store: Clone + Send + Sync + 'static {
         belongs_to: Correlation,
     ) -> impl Future<Output = Result<Vec<ExecutionSid>, StoreError>> + Send;
 
-    /// Claims the Context call of `execution`; `None` when another handler holds the claim.
-    fn claim_context(
-        &self,
-        execution: ExecutionSid,
-    ) -> impl Future<Output = Result<Option<ContextClaim>, StoreError>> + Send;
-
-    /// Gives the claim back (after the outcome is recorded, or when the call failed).
-    fn release_context(
-        &self,
-        claim: ContextClaim,
-    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// The crate's duplicate suppression over the same storage (this process's memory, or the
+    /// same Redis connection): the router's, and the claims of the Context call.
+    fn idempotency(&self) -> Idempotency;
 }
 
 /// The records in this process's memory: lost on restart, not shared with other instances.
@@ -106,9 +84,6 @@ pub struct MemoryStore(Arc<Mutex<Memory>>);
 struct Memory {
     records: HashMap<ExecutionSid, Record>,
     index: HashMap<Correlation, BTreeSet<(i64, ExecutionSid)>>,
-    /// The Context calls under way: when each was claimed, and its token.
-    fetching: HashMap<ExecutionSid, (Instant, u64)>,
-    next_token: u64,
 }
 
 impl MemoryStore {
@@ -159,33 +134,7 @@ impl Store for MemoryStore {
             .unwrap_or_default())
     }
 
-    async fn claim_context(
-        &self,
-        execution: ExecutionSid,
-    ) -> Result<Option<ContextClaim>, StoreError> {
-        let mut memory = self.lock();
-        let now = Instant::now();
-        if let Some((claimed, _)) = memory.fetching.get(&execution) {
-            if now.duration_since(*claimed) < CLAIM_TTL {
-                return Ok(None);
-            }
-        }
-        memory.next_token += 1;
-        let token = memory.next_token;
-        memory.fetching.insert(execution, (now, token));
-        Ok(Some(ContextClaim {
-            execution,
-            token: token.to_string(),
-        }))
-    }
-
-    async fn release_context(&self, claim: ContextClaim) -> Result<(), StoreError> {
-        let mut memory = self.lock();
-        if let Some((_, token)) = memory.fetching.get(&claim.execution) {
-            if token.to_string() == claim.token {
-                memory.fetching.remove(&claim.execution);
-            }
-        }
-        Ok(())
+    fn idempotency(&self) -> Idempotency {
+        Idempotency::default()
     }
 }
