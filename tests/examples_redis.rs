@@ -8,7 +8,7 @@ mod common;
 #[path = "common/redis.rs"]
 mod redis_server;
 
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::{SocketAddr, TcpStream};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -30,17 +30,9 @@ impl Drop for Running {
     }
 }
 
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 /// Starts the archive on a free port, appending to `path`, deduplicating through `redis_url`.
 fn archive(path: &TempPath, redis_url: &str) -> (Running, SocketAddr) {
-    let port = free_port();
+    let port = common::free_port();
     let child = Command::new(common::built_example("archive"))
         .env_clear()
         .env("TWILIO_AUTH_TOKEN", TOKEN)

@@ -8,7 +8,7 @@ mod common;
 
 use std::fs::File;
 use std::io::Read;
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::{SocketAddr, TcpStream};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::thread::sleep;
 use std::time::{Duration, Instant};
@@ -35,15 +35,6 @@ const CONFIG_VARS: &[&str] = &[
     "ARCHIVE_PATH",
     "RUST_LOG",
 ];
-
-/// A port that was free a moment ago.
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
 
 /// A running example: killed and reaped when dropped, whatever happened in the test.
 struct Running {
@@ -139,7 +130,7 @@ impl Drop for Running {
 /// Starts server example `name` on a free port with [`TOKEN`] and `extra_env`, and waits until
 /// it listens.
 fn serving(name: &str, extra_env: &[(&str, &str)]) -> (Running, u16) {
-    let port = free_port();
+    let port = common::free_port();
     let port_text = port.to_string();
     let mut env = vec![("TWILIO_AUTH_TOKEN", TOKEN), ("PORT", port_text.as_str())];
     env.extend_from_slice(extra_env);
@@ -199,7 +190,7 @@ fn expect_answer(
 fn servers_without_an_auth_token_exit_with_a_message() {
     for name in ["profanity_filter", "archive", "axum_app", "middleware"] {
         for token in [None, Some(""), Some(" , ")] {
-            let port = free_port().to_string();
+            let port = common::free_port().to_string();
             let archive = TempPath::new("unused.jsonl");
             let archive_path = archive.0.to_str().unwrap().to_owned();
             let mut env = vec![
@@ -226,7 +217,7 @@ fn servers_without_an_auth_token_exit_with_a_message() {
 
 #[test]
 fn an_invalid_public_url_is_named() {
-    let port = free_port().to_string();
+    let port = common::free_port().to_string();
     let mut server = Running::start(
         "profanity_filter",
         &[],

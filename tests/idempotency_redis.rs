@@ -470,7 +470,10 @@ async fn passwords_stay_secret() {
             "{error:?}"
         );
 
-        let closed = format!("redis://:s3cret-pw-9f1d@127.0.0.1:{}/0", free_port());
+        let closed = format!(
+            "redis://:s3cret-pw-9f1d@127.0.0.1:{}/0",
+            redis_server::free_port()
+        );
         let error = RedisStore::builder()
             .timeout(Duration::from_millis(300))
             .connect(&closed)
@@ -487,12 +490,4 @@ async fn passwords_stay_secret() {
         assert!(!shown.contains("s3cret"), "{shown}");
     })
     .await;
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }

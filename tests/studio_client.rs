@@ -13,8 +13,8 @@ use serde_json::json;
 use studio_standin::{Fault, StandIn};
 use twilio_webhooks::sid::{CallSid, ConversationSid, ExecutionSid, FlowSid};
 use twilio_webhooks::studio::{
-    correlate, needs_context, Correlation, Credentials, ExecutionStatus, StudioClient, StudioError,
-    Trigger,
+    correlate, needs_context, Correlation, Credentials, Execution, ExecutionStatus, StudioClient,
+    StudioError, Trigger,
 };
 
 /// The longest any test may run.
@@ -59,6 +59,14 @@ fn client_with(standin: &StandIn, credentials: Credentials) -> StudioClient {
 
 fn client(standin: &StandIn) -> StudioClient {
     client_with(standin, token_credentials(studio_standin::AUTH_TOKEN))
+}
+
+/// Starts an Execution of the test flow for the usual contact, as most tests' setup does.
+async fn started(studio: &StudioClient) -> Execution {
+    studio
+        .start_execution(flow(), CONTACT, TWILIO_NUMBER, &())
+        .await
+        .unwrap()
 }
 
 #[tokio::test]
@@ -153,10 +161,7 @@ async fn a_second_active_execution_for_a_contact_is_execution_active_until_the_f
     bounded(async {
         let standin = StandIn::start().await;
         let studio = client(&standin);
-        let first = studio
-            .start_execution(flow(), CONTACT, TWILIO_NUMBER, &())
-            .await
-            .unwrap();
+        let first = started(&studio).await;
 
         let err = studio
             .start_execution(flow(), CONTACT, TWILIO_NUMBER, &json!({"again": true}))
@@ -216,10 +221,7 @@ async fn a_second_active_execution_for_a_contact_is_execution_active_until_the_f
         let fetched = studio.execution(flow(), first.sid).await.unwrap();
         assert_eq!(fetched.status, ExecutionStatus::Ended);
 
-        let again = studio
-            .start_execution(flow(), CONTACT, TWILIO_NUMBER, &())
-            .await
-            .unwrap();
+        let again = started(&studio).await;
         assert_ne!(again.sid, first.sid);
         assert_eq!(again.status, ExecutionStatus::Active);
     })
@@ -369,10 +371,7 @@ async fn a_rate_limited_read_is_retried_after_retry_after_and_succeeds() {
     bounded(async {
         let standin = StandIn::start().await;
         let studio = client(&standin);
-        let execution = studio
-            .start_execution(flow(), CONTACT, TWILIO_NUMBER, &())
-            .await
-            .unwrap();
+        let execution = started(&studio).await;
 
         standin.push_faults([Fault::RateLimited(Some(1))]);
         let began = Instant::now();
@@ -441,10 +440,7 @@ async fn a_rate_limited_start_is_not_retried_and_carries_retry_after() {
             .unwrap_err();
         assert_eq!(err.status(), Some(503));
         assert_eq!(standin.requests().len(), 2);
-        let execution = studio
-            .start_execution(flow(), CONTACT, TWILIO_NUMBER, &())
-            .await
-            .unwrap();
+        let execution = started(&studio).await;
         standin.push_faults([Fault::ServerError(500)]);
         assert_eq!(
             studio
@@ -464,10 +460,7 @@ async fn server_errors_on_reads_are_retried_a_bounded_number_of_times() {
     bounded(async {
         let standin = StandIn::start().await;
         let studio = client(&standin);
-        let execution = studio
-            .start_execution(flow(), CONTACT, TWILIO_NUMBER, &())
-            .await
-            .unwrap();
+        let execution = started(&studio).await;
 
         standin.push_faults([Fault::ServerError(503), Fault::ServerError(500)]);
         let fetched = studio.execution(flow(), execution.sid).await.unwrap();

@@ -17,7 +17,7 @@ mod studio_standin;
 mod tracker;
 
 use std::fs::File;
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::{SocketAddr, TcpStream};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -46,14 +46,6 @@ const CONFIG_VARS: &[&str] = &[
     "RUST_LOG",
 ];
 
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 /// A running tracker, killed when dropped; what it printed is shown when a test fails.
 struct Tracker {
     child: Child,
@@ -65,7 +57,7 @@ impl Tracker {
     /// Starts the tracker against `studio`, with its state in `redis_url` when given, and waits
     /// until it listens.
     async fn start(studio: &StandIn, redis_url: Option<&str>) -> Self {
-        let port = free_port();
+        let port = common::free_port();
         let stderr = TempPath::new("studio_tracker.stderr");
         let mut command = Command::new(common::built_example("studio_tracker"));
         for var in CONFIG_VARS {

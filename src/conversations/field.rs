@@ -213,6 +213,20 @@ fn fraction_in_thousandths(mut text: String) -> String {
     text
 }
 
+/// Fills a field of a JSON object being read by hand; a key that comes twice is an error (where a
+/// derived `Deserialize` would say the same, rather than keep the last silently).
+pub(crate) fn set_once<T, E: serde::de::Error>(
+    slot: &mut Option<T>,
+    value: T,
+    name: &'static str,
+) -> Result<(), E> {
+    if slot.is_some() {
+        return Err(E::duplicate_field(name));
+    }
+    *slot = Some(value);
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

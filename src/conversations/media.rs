@@ -5,7 +5,7 @@ use std::fmt;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
-use crate::conversations::field::ParamValue;
+use crate::conversations::field::{set_once, ParamValue};
 use crate::conversations::InvalidValue;
 use crate::sid::MediaSid;
 
@@ -96,17 +96,6 @@ impl<'de> Visitor<'de> for MediaVisitor {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Media, A::Error> {
-        fn once<T, E: de::Error>(
-            slot: &mut Option<T>,
-            value: T,
-            name: &'static str,
-        ) -> Result<(), E> {
-            if slot.is_some() {
-                return Err(E::duplicate_field(name));
-            }
-            *slot = Some(value);
-            Ok(())
-        }
         let mut sid = None;
         let mut content_type = None;
         let mut filename = None;
@@ -114,10 +103,10 @@ impl<'de> Visitor<'de> for MediaVisitor {
         let mut extra = serde_json::Map::new();
         while let Some(key) = map.next_key::<Key>()? {
             match key {
-                Key::Sid => once(&mut sid, map.next_value()?, "sid")?,
-                Key::ContentType => once(&mut content_type, map.next_value()?, "content_type")?,
-                Key::Filename => once(&mut filename, map.next_value()?, "filename")?,
-                Key::Size => once(&mut size, map.next_value()?, "size")?,
+                Key::Sid => set_once(&mut sid, map.next_value()?, "sid")?,
+                Key::ContentType => set_once(&mut content_type, map.next_value()?, "content_type")?,
+                Key::Filename => set_once(&mut filename, map.next_value()?, "filename")?,
+                Key::Size => set_once(&mut size, map.next_value()?, "size")?,
                 Key::Other(name) => {
                     extra.insert(name, map.next_value()?);
                 }

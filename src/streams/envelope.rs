@@ -12,6 +12,7 @@ use time::OffsetDateTime;
 
 use super::data::Key;
 use super::{Event, EventContext, EventData, StreamEvent};
+use crate::conversations::field::set_once;
 
 /// One CloudEvent of an Event Streams delivery: the envelope's attributes and its `data`.
 ///
@@ -137,28 +138,9 @@ impl CloudEvent<Event> {
     // The event is given back as it was; boxing it would allocate for every event.
     #[allow(clippy::result_large_err)]
     pub fn into_typed<T: StreamEvent>(self) -> Result<CloudEvent<T>, Self> {
-        let CloudEvent {
-            id,
-            event_type,
-            source,
-            specversion,
-            time,
-            dataschema,
-            datacontenttype,
-            extensions,
-            data,
-        } = self;
-        let envelope = CloudEvent {
-            id,
-            event_type,
-            source,
-            specversion,
-            time,
-            dataschema,
-            datacontenttype,
-            extensions,
-            data: (),
-        };
+        let mut data = None;
+        let envelope = self.map_data(|taken| data = Some(taken));
+        let data = data.expect("map_data hands over the data");
         match T::from_event(data) {
             Ok(data) => Ok(envelope.map_data(|()| data)),
             Err(data) => Err(envelope.map_data(|()| data)),
@@ -245,17 +227,6 @@ impl<'de> Visitor<'de> for EnvelopeVisitor {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        fn once<T, E: de::Error>(
-            slot: &mut Option<T>,
-            value: T,
-            name: &'static str,
-        ) -> Result<(), E> {
-            if slot.is_some() {
-                return Err(E::duplicate_field(name));
-            }
-            *slot = Some(value);
-            Ok(())
-        }
         let mut id = None;
         let mut event_type = None;
         let mut source = None;
@@ -267,22 +238,22 @@ impl<'de> Visitor<'de> for EnvelopeVisitor {
         let mut extensions = serde_json::Map::new();
         while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
             match &*key {
-                "id" => once(&mut id, map.next_value::<String>()?, "id")?,
-                "type" => once(&mut event_type, map.next_value::<String>()?, "type")?,
-                "data" => once(&mut data, map.next_value::<&'de RawValue>()?, "data")?,
-                "source" => once(&mut source, map.next_value::<Option<String>>()?, "source")?,
-                "specversion" => once(
+                "id" => set_once(&mut id, map.next_value::<String>()?, "id")?,
+                "type" => set_once(&mut event_type, map.next_value::<String>()?, "type")?,
+                "data" => set_once(&mut data, map.next_value::<&'de RawValue>()?, "data")?,
+                "source" => set_once(&mut source, map.next_value::<Option<String>>()?, "source")?,
+                "specversion" => set_once(
                     &mut specversion,
                     map.next_value::<Option<String>>()?,
                     "specversion",
                 )?,
-                "time" => once(&mut time, map.next_value::<TimeValue>()?.0, "time")?,
-                "dataschema" => once(
+                "time" => set_once(&mut time, map.next_value::<TimeValue>()?.0, "time")?,
+                "dataschema" => set_once(
                     &mut dataschema,
                     map.next_value::<Option<String>>()?,
                     "dataschema",
                 )?,
-                "datacontenttype" => once(
+                "datacontenttype" => set_once(
                     &mut datacontenttype,
                     map.next_value::<Option<String>>()?,
                     "datacontenttype",

@@ -27,6 +27,14 @@ use tokio::net::TcpListener;
 use twilio_webhooks::testing::{self, TestRequest};
 use twilio_webhooks::Params;
 
+/// A loopback port nobody listens on right now (for a server started in another process).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .map(|address| address.port())
+        .expect("a free loopback port")
+}
+
 /// The auth token the servers under test are configured with.
 pub const TOKEN: &str = "integration-test-auth-token";
 
