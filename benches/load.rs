@@ -103,7 +103,7 @@ impl Workload {
 
 /// A server under load, and how to reach it.
 struct Target {
-    name: &'static str,
+    name: String,
     addr: SocketAddr,
     path: String,
     /// Where its CPU time is read.
@@ -511,7 +511,7 @@ fn external_targets() -> Vec<Target> {
                 .and_then(|mut addrs| addrs.next())
                 .unwrap_or_else(|| panic!("LOAD_EXTERNAL: cannot resolve {authority:?}"));
             Target {
-                name: Box::leak(name.to_owned().into_boxed_str()),
+                name: name.to_owned(),
                 addr,
                 path: uri.path().to_owned(),
                 cpu: pids
@@ -582,8 +582,8 @@ fn main() {
 
     let workload = Arc::new(Workload::new());
     let servers = start_servers(&server_rt, &workload);
-    let in_process = |name: &'static str, addr: SocketAddr| Target {
-        name,
+    let in_process = |name: &str, addr: SocketAddr| Target {
+        name: name.to_owned(),
         addr,
         path: common::PATH.to_owned(),
         cpu: CpuSource::ServerThreads,

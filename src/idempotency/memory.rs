@@ -216,7 +216,8 @@ impl MemoryStore {
     /// (which wake under the lock) cannot come between the look and the registration.
     fn register(&self, key: &str) -> Result<(Pin<Box<OwnedNotified>>, Instant), Status> {
         let mut inner = self.lock();
-        let Some((_, entry)) = inner.live_key_mut(key, Instant::now()) else {
+        inner.drop_expired(Instant::now());
+        let Some(entry) = inner.entries.get_mut(key) else {
             return Err(Status::Absent);
         };
         match &mut entry.state {
